@@ -1,0 +1,25 @@
+"""Shared fixtures: where the shared test data lives, and what happens when it does not."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared data folder (OPENLFR_DATA). Under CI a missing folder fails, never skips."""
+    raw = os.environ.get("OPENLFR_DATA", "")
+    path = Path(raw) if raw else None
+    if path is not None and path.is_dir():
+        return path
+    reason = f"shared test data not found (OPENLFR_DATA={raw!r})"
+    if _under_ci():
+        pytest.fail(reason)
+    pytest.skip(reason)
