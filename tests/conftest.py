@@ -16,7 +16,8 @@ def _under_ci() -> bool:
 def data_dir() -> Path:
     """The shared data folder (OPENLFR_DATA). Under CI a missing folder fails, never skips."""
     raw = os.environ.get("OPENLFR_DATA", "")
-    path = Path(raw) if raw else None
+    beside = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    path = Path(raw) if raw else beside
     if path is not None and path.is_dir():
         return path
     reason = f"shared test data not found (OPENLFR_DATA={raw!r})"
