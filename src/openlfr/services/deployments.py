@@ -1,0 +1,157 @@
+"""Need to authority: open, edit, submit, and the AO's decisions (including the urgent route)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from openlfr.domain import authorising
+from openlfr.domain.application import ApplicationForm, IntelligenceCase
+from openlfr.domain.authority import AuthorityTerms, OralAuthority, WrittenAuthority
+from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.roles import SYSTEM, Role
+from openlfr.services.clock import now_or
+from openlfr.services.steps import Step, change_deployment
+from openlfr.store import audit
+from openlfr.store.uow import UnitOfWork
+
+
+def open_deployment(
+    uow: UnitOfWork,
+    by: str,
+    case: IntelligenceCase,
+    reference: str | None = None,
+    now: datetime | None = None,
+) -> Deployment:
+    """Stage 1: the applicant records the policing need and intelligence case (Form 3)."""
+    now = now_or(now)
+    deployment_id = uuid.uuid4().hex
+    reference = reference or f"LFR-{now:%Y%m%d}-{deployment_id[:6].upper()}"
+    with uow:
+        applicant = uow.actors.get(by)
+        deployment = authorising.open_deployment(deployment_id, reference, applicant, case, now)
+        uow.deployments.add(deployment, now)
+        after = deployment.model_dump(mode="json")
+        audit.record(
+            uow.session,
+            by,
+            Role.APPLICANT,
+            "deployment.opened",
+            "deployment",
+            deployment_id,
+            None,
+            after,
+            at=now,
+        )
+        uow.commit()
+    return deployment
+
+
+def edit_application(
+    uow: UnitOfWork,
+    by: str,
+    key: str,
+    case: IntelligenceCase | None = None,
+    form: ApplicationForm | None = None,
+    now: datetime | None = None,
+) -> Deployment:
+    def change(d: Deployment, step: Step) -> None:
+        authorising.edit(d, step.actor, case, form)
+
+    return change_deployment(
+        uow, by, key, "application.edited", Role.APPLICANT, change, now_or(now)
+    )
+
+
+def submit(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+    def change(d: Deployment, step: Step) -> None:
+        authorising.submit(d, step.actor, step.policy, step.now)
+
+    return change_deployment(
+        uow, by, key, "application.submitted", Role.APPLICANT, change, now_or(now)
+    )
+
+
+def authorise(
+    uow: UnitOfWork, by: str, key: str, authority: WrittenAuthority, now: datetime | None = None
+) -> Deployment:
+    """Form 1 Part 2; after an oral authority this is its written record."""
+
+    def change(d: Deployment, step: Step) -> None:
+        gold = step.person(authority.terms.gold)
+        authorising.authorise(d, step.actor, gold, authority, step.policy, step.now)
+
+    return change_deployment(
+        uow, by, key, "application.authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
+    )
+
+
+def authorise_orally(
+    uow: UnitOfWork, by: str, key: str, oral: OralAuthority, now: datetime | None = None
+) -> Deployment:
+    def change(d: Deployment, step: Step) -> None:
+        gold = step.person(oral.terms.gold)
+        authorising.authorise_orally(d, step.actor, gold, oral, step.policy, step.now)
+
+    return change_deployment(
+        uow, by, key, "application.oral_authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
+    )
+
+
+def reject(
+    uow: UnitOfWork, by: str, key: str, reasons: str, now: datetime | None = None
+) -> Deployment:
+    def change(d: Deployment, step: Step) -> None:
+        authorising.reject(d, step.actor, reasons, step.policy, step.now)
+
+    return change_deployment(
+        uow, by, key, "application.rejected", Role.AUTHORISING_OFFICER, change, now_or(now)
+    )
+
+
+def send_back(
+    uow: UnitOfWork, by: str, key: str, reasons: str, now: datetime | None = None
+) -> Deployment:
+    def change(d: Deployment, step: Step) -> None:
+        authorising.send_back(d, step.actor, reasons, step.policy, step.now)
+
+    return change_deployment(
+        uow, by, key, "application.sent_back", Role.AUTHORISING_OFFICER, change, now_or(now)
+    )
+
+
+def lapse_overdue(uow: UnitOfWork, now: datetime | None = None) -> list[str]:
+    """Lapse every oral authority whose written record is overdue; returns their references."""
+    now = now_or(now)
+    with uow:
+        overdue = [
+            d.reference
+            for d in uow.deployments.list(State.ORAL_AUTHORISED)
+            if d.oral_written_due is not None and now > d.oral_written_due
+        ]
+
+    def change(d: Deployment, step: Step) -> None:
+        authorising.lapse(d, step.actor, step.policy, step.now)
+
+    for reference in overdue:
+        change_deployment(
+            uow, SYSTEM.username, reference, "authority.lapsed", Role.ADMINISTRATOR, change, now
+        )
+    return overdue
+
+
+def get_deployment(uow: UnitOfWork, key: str) -> Deployment:
+    """Read one deployment by id or reference (no actor needed to read)."""
+    with uow:
+        return uow.deployments.get(key)
+
+
+def list_deployments(uow: UnitOfWork, state: State | None = None) -> list[Deployment]:
+    with uow:
+        return uow.deployments.list(state)
+
+
+def approved_terms(uow: UnitOfWork, key: str) -> AuthorityTerms:
+    """What the watchlist builder and live engine are held to: threshold, cameras, categories,
+    special categories, maximum size and Gold."""
+    return get_deployment(uow, key).terms

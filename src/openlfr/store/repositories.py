@@ -1,0 +1,169 @@
+"""Repositories: domain objects in, domain objects out. Nothing outside `store` sees a row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from openlfr.domain.application import ApplicationVersion
+from openlfr.domain.deployment import DecisionRecord, Deployment, State
+from openlfr.domain.errors import AlreadyExists, NotFound
+from openlfr.domain.policy import Policy
+from openlfr.domain.policy_file import parse_policy
+from openlfr.domain.roles import Actor, Role
+from openlfr.store.tables import (
+    ActorRow,
+    ApplicationVersionRow,
+    DecisionRow,
+    DeploymentRow,
+    PolicyRow,
+)
+
+# Kept in their own columns or tables rather than in the JSON blob.
+_OWN_COLUMNS = {"id", "reference", "applicant", "state", "versions", "decisions"}
+
+
+class ActorRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, username: str) -> Actor:
+        row = self.session.get(ActorRow, username)
+        if row is None:
+            raise NotFound(f"no user {username!r}")
+        return _actor(row)
+
+    def add(self, actor: Actor, now: datetime) -> None:
+        if self.session.get(ActorRow, actor.username) is not None:
+            raise AlreadyExists(f"user {actor.username!r} already exists")
+        self.session.add(ActorRow(created_at=now, **_actor_columns(actor)))
+
+    def update(self, actor: Actor) -> None:
+        row = self.session.get(ActorRow, actor.username)
+        if row is None:
+            raise NotFound(f"no user {actor.username!r}")
+        for name, value in _actor_columns(actor).items():
+            setattr(row, name, value)
+
+    def list(self) -> list[Actor]:
+        return [_actor(row) for row in self.session.scalars(select(ActorRow).order_by("username"))]
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(ActorRow)) or 0
+
+
+def _actor(row: ActorRow) -> Actor:
+    roles = frozenset(Role(role) for role in row.roles)
+    return Actor(username=row.username, display_name=row.display_name, roles=roles, rank=row.rank)
+
+
+def _actor_columns(actor: Actor) -> dict[str, object]:
+    return {
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "roles": sorted(role.value for role in actor.roles),
+        "rank": actor.rank,
+    }
+
+
+class PolicyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def active(self) -> Policy | None:
+        query = select(PolicyRow).order_by(PolicyRow.activation.desc()).limit(1)
+        row = self.session.scalars(query).first()
+        return parse_policy(row.content) if row else None
+
+    def get(self, version: str) -> Policy:
+        row = self.session.get(PolicyRow, version)
+        if row is None:
+            raise NotFound(f"no policy version {version!r}")
+        return parse_policy(row.content)
+
+    def activate(self, policy: Policy, content: str, by: str, now: datetime) -> None:
+        """Make this version the active one, keeping every earlier version for past decisions."""
+        latest = self.session.scalar(select(func.max(PolicyRow.activation))) or 0
+        row = self.session.get(PolicyRow, policy.version)
+        if row is None:
+            row = PolicyRow(version=policy.version, name=policy.name, content=content)
+            self.session.add(row)
+        row.activation, row.installed_by, row.installed_at = latest + 1, by, now
+
+
+class DeploymentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._rows: dict[str, DeploymentRow] = {}
+
+    def add(self, deployment: Deployment, now: datetime) -> None:
+        row = DeploymentRow(id=deployment.id, reference=deployment.reference)
+        row.applicant = deployment.applicant
+        self.session.add(row)
+        self._rows[deployment.id] = row
+        self.save(deployment, now)
+
+    def get(self, key: str) -> Deployment:
+        """By id or by reference."""
+        query = select(DeploymentRow).where(
+            or_(DeploymentRow.id == key, DeploymentRow.reference == key)
+        )
+        row = self.session.scalars(query).first()
+        if row is None:
+            raise NotFound(f"no deployment {key!r}")
+        self._rows[row.id] = row
+        return Deployment.model_validate(
+            {
+                **row.data,
+                "id": row.id,
+                "reference": row.reference,
+                "applicant": row.applicant,
+                "state": row.state,
+                "versions": [v.record for v in row.versions],
+                "decisions": [d.record for d in row.decisions],
+            }
+        )
+
+    def save(self, deployment: Deployment, now: datetime | None = None) -> None:
+        """Write back; always bumps the row's version so a racing writer is refused."""
+        row = self._rows[deployment.id]
+        row.state = deployment.state.value
+        row.data = deployment.model_dump(mode="json", exclude=_OWN_COLUMNS)
+        row.updated_at = now or datetime.now(UTC)
+        flag_modified(row, "data")
+        for version in deployment.versions[len(row.versions) :]:
+            row.versions.append(_version_row(deployment.id, version))
+        for seq, decision in enumerate(
+            deployment.decisions[len(row.decisions) :], len(row.decisions)
+        ):
+            row.decisions.append(_decision_row(deployment.id, seq + 1, decision))
+
+    def list(self, state: State | None = None) -> list[Deployment]:
+        query = select(DeploymentRow.id).order_by(DeploymentRow.updated_at.desc())
+        if state is not None:
+            query = query.where(DeploymentRow.state == state.value)
+        return [self.get(key) for key in self.session.scalars(query)]
+
+
+def _version_row(deployment_id: str, version: ApplicationVersion) -> ApplicationVersionRow:
+    return ApplicationVersionRow(
+        deployment_id=deployment_id,
+        number=version.number,
+        submitted_by=version.submitted_by,
+        record=version.model_dump(mode="json"),
+    )
+
+
+def _decision_row(deployment_id: str, seq: int, decision: DecisionRecord) -> DecisionRow:
+    return DecisionRow(
+        deployment_id=deployment_id,
+        seq=seq,
+        kind=decision.kind.value,
+        application_version=decision.application_version,
+        decided_by=decision.by,
+        policy_version=decision.policy_version,
+        record=decision.model_dump(mode="json"),
+    )

@@ -1,0 +1,47 @@
+"""The unit of work: one transaction holding the repositories. Leaving it without `commit`
+rolls everything back, so a refused step leaves no trace but its exception."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from openlfr.domain.errors import ConcurrentChange
+from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
+
+
+class UnitOfWork:
+    session: Session
+    actors: ActorRepository
+    policies: PolicyRepository
+    deployments: DeploymentRepository
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> Self:
+        self.session = self._sessions()
+        self.actors = ActorRepository(self.session)
+        self.policies = PolicyRepository(self.session)
+        self.deployments = DeploymentRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+        if isinstance(exc, StaleDataError):
+            raise ConcurrentChange(
+                "someone else changed this deployment at the same moment; nothing was saved. "
+                "Look at it again and retry if the step still applies"
+            ) from exc
+
+    def commit(self) -> None:
+        self.session.commit()

@@ -1,0 +1,182 @@
+"""Database fixtures for the governance tests: every `uow` test runs on SQLite (a temp file) and
+on PostgreSQL (127.0.0.1:5432 if reachable, else a throwaway server started from the installed
+binaries), each session in a fresh, uniquely named database dropped afterwards."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from govkit import Flow, add_people
+from sqlalchemy.engine import make_url
+
+from openlfr.store.db import Database, open_database
+from openlfr.store.uow import UnitOfWork
+
+SERVER_URL = os.environ.get(
+    "OPENLFR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _conninfo(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(_conninfo(url), connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _throwaway_server(workdir: Path) -> tuple[str, list[str]] | None:
+    """initdb + pg_ctl in a temp dir (as the postgres user when we are root)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        return None
+    bindir = Path(found[-1]).parent
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(workdir, "postgres")
+    data, port = workdir / "data", _free_port()
+    subprocess.run(
+        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+    )
+    pg_ctl = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data)]
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        [*pg_ctl, "-o", options, "-w", "-l", str(workdir / "log"), "start"],
+        check=True,
+        capture_output=True,
+    )
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", [
+        *pg_ctl,
+        "-m",
+        "fast",
+        "stop",
+    ]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    if _reachable(SERVER_URL):
+        yield SERVER_URL
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="openlfr-pg-"))
+    try:
+        started = _throwaway_server(workdir)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        started, reason = None, f"could not start a throwaway PostgreSQL: {exc}"
+    else:
+        reason = "no PostgreSQL reachable and no initdb found"
+    if started is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if _under_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    url, stop = started
+    try:
+        yield url
+    finally:
+        subprocess.run(stop, check=False, capture_output=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server: str) -> Iterator[str]:
+    """A database of our own for the whole session, dropped at the end."""
+    name = f"openlfr_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_conninfo(postgres_server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_conninfo(postgres_server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empty_postgres(url: str) -> None:
+    with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'openlfr.db'}"
+    url: str = request.getfixturevalue("postgres_database")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """For tests of rules that do not depend on the database: SQLite only, to stay fast."""
+    return f"sqlite:///{tmp_path / 'openlfr.db'}"
+
+
+def _open(url: str) -> Iterator[Database]:
+    database = open_database(url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    yield from _open(database_url)
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    yield from _open(sqlite_url)
+
+
+@pytest.fixture
+def uow(db: Database) -> UnitOfWork:
+    """A unit of work with the cast of people (see govkit.PEOPLE) already added."""
+    unit = UnitOfWork(db.sessions)
+    add_people(unit)
+    return unit
+
+
+@pytest.fixture
+def sqlite_uow(sqlite_db: Database) -> UnitOfWork:
+    unit = UnitOfWork(sqlite_db.sessions)
+    add_people(unit)
+    return unit
+
+
+@pytest.fixture
+def flow(uow: UnitOfWork) -> Flow:
+    return Flow(uow)
+
+
+@pytest.fixture
+def sqlite_flow(sqlite_uow: UnitOfWork) -> Flow:
+    return Flow(sqlite_uow)

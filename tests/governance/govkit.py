@@ -1,0 +1,239 @@
+"""Test kit for the governance suite: the cast of people, valid forms to vary, and a Flow that
+walks a deployment to any state through the real services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from openlfr.domain.application import ApplicationForm, IntelligenceCase
+from openlfr.domain.authority import DecisionPoint, OralAuthority, WrittenAuthority
+from openlfr.domain.command import ChecklistItem, WatchlistImport
+from openlfr.domain.roles import Actor, Role
+from openlfr.services import deployments, operations
+from openlfr.services.users import add_user
+from openlfr.store.db import Database
+from openlfr.store.uow import UnitOfWork
+
+T0 = datetime(2030, 6, 1, 8, 0, tzinfo=UTC)
+"""Applications are made at T0; the window is T0+2h to T0+8h."""
+START, END = T0 + timedelta(hours=2), T0 + timedelta(hours=8)
+SNAPSHOT = "sha256:watchlist-snapshot-1"
+
+R = Role
+
+
+def _person(username: str, name: str, roles: set[Role], rank: str | None = None) -> Actor:
+    return Actor(username=username, display_name=name, roles=frozenset(roles), rank=rank)
+
+
+PEOPLE = [
+    _person("admin", "Ada Admin", {R.ADMINISTRATOR}),
+    _person("alice", "PS Alice", {R.APPLICANT}, "sergeant"),
+    _person("bob", "Supt Bob", {R.AUTHORISING_OFFICER}, "superintendent"),
+    _person("carol", "Ch Supt Carol", {R.AUTHORISING_OFFICER}, "chief_superintendent"),
+    _person("dave", "CI Dave", {R.AUTHORISING_OFFICER}, "chief_inspector"),
+    _person("hank", "Supt Hank", {R.APPLICANT, R.AUTHORISING_OFFICER, R.GOLD}, "superintendent"),
+    _person("gail", "Ch Supt Gail", {R.GOLD}, "chief_superintendent"),
+    _person("sam", "Insp Sam", {R.SILVER}, "inspector"),
+    _person("bea", "PS Bea", {R.BRONZE}, "sergeant"),
+    _person("otto", "Otto Operator", {R.OPERATOR}),
+    _person("eve", "PC Eve", {R.ENGAGEMENT_OFFICER}, "constable"),
+    _person("audrey", "Audrey Auditor", {R.AUDITOR}),
+]
+
+
+def add_people(uow: UnitOfWork) -> None:
+    for actor in PEOPLE:
+        add_user(uow, "admin", actor, now=T0 - timedelta(days=1))
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def case(**changes: Any) -> IntelligenceCase:
+    base = {
+        "use_case": "crime_hotspot",
+        "policing_need": "Knife crime around the high street has doubled this year.",
+        "evidence_for_need": "Crime data: 48 knife offences within 300 m in six months.",
+        "evidence_for_place": "Hotspot analysis ranks the station exit first.",
+        "evidence_for_people": "Eleven wanted suspects are known to frequent the area.",
+        "reference": "INT-2030-117",
+    }
+    return IntelligenceCase.model_validate(_merge(base, changes))
+
+
+def form(start: datetime = START, end: datetime = END, **changes: Any) -> ApplicationForm:
+    """A complete Form 1 Part 1; `changes` replace sections or fields (nested dicts merge)."""
+    review = (end + timedelta(days=180)).date().isoformat()
+    documents = [
+        "lfr_policy",
+        "sop",
+        "legal_mandate",
+        "dpia",
+        "eia",
+        "cia",
+        "apd",
+        "scc_self_assessment",
+    ]
+    base = {
+        "place": {
+            "location": "High Street station exit",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "rationale": "The hotspot with the most offences and the best camera sight lines.",
+        },
+        "legal": {
+            "legal_basis": "Common law policing powers; DPA 2018 Part 3.",
+            "legitimate_aims": ["prevention of disorder or crime"],
+            "how_achieved": "Locating people wanted for knife offences where they gather.",
+        },
+        "rights": {
+            "echr_articles": [8],
+            "schedule8_condition": "statutory_purposes",
+            "sensitive_processing_rationale": "Necessary for the law enforcement purpose.",
+        },
+        "necessity": {
+            "pressing_social_need": "Serious violence in a public place.",
+            "strict_necessity": "Patrols have failed to locate the suspects.",
+        },
+        "proportionality": {
+            "importance_of_objective": "Preventing serious violence.",
+            "alternatives_considered": "Patrols, stop and search, CCTV review.",
+            "public_awareness": "Website notice 48 h ahead; signage; leaflets.",
+            "least_intrusion": "Six-hour window; non-matches deleted at once.",
+        },
+        "watchlist": {
+            "categories": ["wanted_by_courts", "suspected_offender"],
+            "approximate_size": 400,
+            "intelligence_support": "Offenders linked to the hotspot by the intelligence case.",
+            "necessity_and_proportionality": "Only those linked to violence in the area.",
+        },
+        "special_categories": [],
+        "documents": {
+            "documents": [
+                {"key": key, "version": "1.2", "review_date": review} for key in documents
+            ],
+            "compliance_statement": "Complies with policy s5, SOP s5-6, legal mandate s3.",
+        },
+    }
+    return ApplicationForm.model_validate(_merge(base, changes))
+
+
+def terms(**changes: Any) -> dict[str, Any]:
+    base = {
+        "threshold": 0.45,
+        "cameras": ["cam-1", "cam-2"],
+        "watchlist_categories": ["wanted_by_courts", "suspected_offender"],
+        "special_categories": [],
+        "max_watchlist_size": 500,
+        "gold": "gail",
+    }
+    return _merge(base, changes)
+
+
+def authority(**changes: Any) -> WrittenAuthority:
+    """A complete Form 1 Part 2 approving `form()`; `terms=` changes merge into the terms."""
+    base = {
+        "decisions": [
+            {"point": p.value, "approved": True, "reasons": f"Satisfied on {p.value}."}
+            for p in DecisionPoint
+        ],
+        "scrutiny": [],
+        "documents_adopted": [
+            {"key": key, "version": "1.2"} for key in ("dpia", "eia", "scc_self_assessment")
+        ],
+        "cia_review": "Reviewed against the watchlist and the likely footfall.",
+        "consulted": [{"party": "dpo", "name": "DPO", "advice": "No objection."}],
+        "chief_officer": {"name": "Cdr Chen", "rank": "commander", "notes": "Pan-London view."},
+        "training_direction": "All officers and staff deployed must complete MPS LFR training.",
+        "terms": terms(),
+    }
+    return WrittenAuthority.model_validate(_merge(base, changes))
+
+
+def oral(**changes: Any) -> OralAuthority:
+    base = {"urgency_reason": "Credible threat to life at the event tonight.", "terms": terms()}
+    return OralAuthority.model_validate(_merge(base, changes))
+
+
+def execute_sql(db: Database, statement: str) -> None:
+    """Raw SQL behind the application's back (for tampering tests)."""
+    with db.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+class Flow:
+    """Walk one deployment through the services; each method returns the reference."""
+
+    def __init__(self, uow: UnitOfWork, applicant: str = "alice") -> None:
+        self.uow = uow
+        self.applicant = applicant
+
+    def opened(self, form_: ApplicationForm | None = None) -> str:
+        d = deployments.open_deployment(self.uow, self.applicant, case(), now=T0)
+        deployments.edit_application(
+            self.uow, self.applicant, d.reference, form=form_ or form(), now=T0
+        )
+        return d.reference
+
+    def submitted(self, form_: ApplicationForm | None = None) -> str:
+        ref = self.opened(form_)
+        deployments.submit(self.uow, self.applicant, ref, now=T0)
+        return ref
+
+    def authorised(self, form_: ApplicationForm | None = None, **changes: Any) -> str:
+        ref = self.submitted(form_)
+        deployments.authorise(
+            self.uow, "bob", ref, authority(**changes), now=T0 + timedelta(minutes=30)
+        )
+        return ref
+
+    def prepared(self, **changes: Any) -> str:
+        """Authorised, command appointed and every checklist item done, but not yet ready."""
+        ref = self.authorised(**changes)
+        u, at = self.uow, T0 + timedelta(hours=1)
+        for post, person in (
+            (R.SILVER, "sam"),
+            (R.BRONZE, "bea"),
+            (R.OPERATOR, "otto"),
+            (R.ENGAGEMENT_OFFICER, "eve"),
+        ):
+            operations.appoint(u, "gail", ref, post, [person], now=at)
+        operations.tick(
+            u, "sam", ref, ChecklistItem.ADVANCE_NOTICE, "met.police.uk/lfr, 48 h ahead", now=at
+        )
+        operations.tick(u, "sam", ref, ChecklistItem.SIGNAGE, "12 signs within 100 m", now=at)
+        operations.tick(u, "gail", ref, ChecklistItem.ROLES, now=at)
+        operations.tick(u, "gail", ref, ChecklistItem.TRAINED_PERSONNEL, "All trained", now=at)
+        imported = WatchlistImport(
+            snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
+        )
+        operations.record_watchlist_import(u, "gail", ref, imported, now=at)
+        operations.record_cameras(u, "gail", ref, ["cam-1"], now=at)
+        return ref
+
+    def ready(self, **changes: Any) -> str:
+        ref = self.prepared(**changes)
+        operations.mark_ready(self.uow, "gail", ref, now=T0 + timedelta(hours=1))
+        return ref
+
+    def live(self, **changes: Any) -> str:
+        ref = self.ready(**changes)
+        operations.start(self.uow, "gail", ref, now=START + timedelta(minutes=5))
+        return ref
+
+    def closed(self) -> str:
+        ref = self.live()
+        operations.stop(self.uow, "gail", ref, "Window ending", now=END - timedelta(minutes=5))
+        operations.close(self.uow, "gail", ref, "Ran as authorised", now=END)
+        return ref
