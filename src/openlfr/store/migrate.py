@@ -7,6 +7,7 @@ from importlib import resources
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 
@@ -17,7 +18,7 @@ def _config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -25,5 +26,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision(s) the database is at, comma-separated, or None when it is empty."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ", ".join(sorted(heads)) or None
+
+
+def shipped_revision() -> str:
+    """The revision(s) the shipped migrations lead to."""
+    return ", ".join(sorted(ScriptDirectory.from_config(_config()).get_heads()))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from alembic import context
 
 from openlfr.store.db import create_engine_for, database_url
-from openlfr.store.tables import Base
+from openlfr.store.schema import metadata
 
 
 def _run(connection: object) -> None:
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
