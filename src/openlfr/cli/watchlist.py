@@ -1,0 +1,178 @@
+"""`openlfr watchlist ...`: import records, build a deployment's snapshot, destroy, redress."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
+from openlfr.domain.watchlist import WatchlistRefused
+from openlfr.services import watchlist_destruction, watchlist_vetting, watchlists
+from openlfr.services.watchlist_import import import_records
+from openlfr.store.vault import Vault, VaultError, new_master_key
+
+app = typer.Typer(help="Watchlists: vetted records, frozen snapshots, destruction, redress.")
+P = ParamSpec("P")
+R = TypeVar("R")
+console = Console(stderr=True)
+
+
+def _problems(command: Callable[P, R]) -> Callable[P, R]:
+    """A watchlist refusal as one line per problem; a vault problem as its reason; exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except WatchlistRefused as exc:
+            typer.echo("refused:", err=True)
+            for problem in exc.problems:
+                typer.echo(f"  - {problem}", err=True)
+            raise typer.Exit(2) from exc
+        except VaultError as exc:
+            typer.echo(f"vault: {exc}", err=True)
+            raise typer.Exit(2) from exc
+
+    return wrapper
+
+
+@app.command("vault-key")
+def vault_key(
+    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")],
+) -> None:
+    """Create a master key file (mode 0600). Keep it away from the data directory and backups."""
+    if path.exists():
+        typer.echo(f"{path} exists; refusing to overwrite a vault key", err=True)
+        raise typer.Exit(2)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(new_master_key())
+    typer.echo(f"wrote {path}; export OPENLFR_VAULT_KEY_FILE={path.resolve()}")
+
+
+@app.command("import")
+@refusals
+@_problems
+def import_(
+    csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Records CSV.")],
+    images_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+    by: ActingAs,
+    all_or_nothing: Annotated[
+        bool, typer.Option(help="Store nothing if any row is refused.")
+    ] = False,
+) -> None:
+    """Validate, quality-check, encrypt and store watchlist records; report each refused row."""
+    vault = Vault.from_environment()
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress("[progress.description]{task.description}", *columns, console=console) as bar:
+        task = bar.add_task("enrolling images", total=None)
+        report = import_records(
+            unit_of_work(),
+            by,
+            csv_file,
+            images_dir,
+            vault,
+            all_or_nothing=all_or_nothing,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    typer.echo(
+        f"imported {len(report.imported)} records ({report.images} images); "
+        f"replaced {len(report.replaced)}; refused {len(report.refused)} rows"
+    )
+    for row in report.refused:
+        typer.echo(f"  line {row.line} {row.reference}: {'; '.join(row.reasons)}")
+    for pair in report.duplicates:
+        typer.echo(
+            f"  possible duplicate: {pair.reference_a} and {pair.reference_b} "
+            f"(score {pair.score:.2f}); resolve with `openlfr watchlist resolve`"
+        )
+
+
+@app.command("resolve")
+@refusals
+@_problems
+def resolve(first: str, second: str, by: ActingAs, reason: Annotated[str, typer.Option()]) -> None:
+    """Record that two flagged records are different people."""
+    watchlist_vetting.resolve_duplicate(unit_of_work(), by, first, second, reason)
+    typer.echo(f"{first} and {second}: resolved as different people")
+
+
+@app.command("withdraw")
+@refusals
+@_problems
+def withdraw(reference: str, by: ActingAs, reason: Annotated[str, typer.Option()]) -> None:
+    """Take a record out of the pool; its images and templates are shredded."""
+    watchlist_vetting.withdraw_record(
+        unit_of_work(), by, reference, reason, Vault.from_environment()
+    )
+    typer.echo(f"{reference}: withdrawn")
+
+
+@app.command("snapshot")
+@refusals
+@_problems
+def snapshot(
+    key: Key,
+    by: ActingAs,
+    reference: Annotated[
+        list[str] | None, typer.Option(help="Only these records (repeat); default: all that fit.")
+    ] = None,
+) -> None:
+    """Gold or Silver freezes the deployment's watchlist and records it as imported."""
+    report = watchlists.build_snapshot(
+        unit_of_work(), by, key, Vault.from_environment(), reference or None
+    )
+    typer.echo(f"{key}: snapshot {report.snapshot_hash} ({report.size} records) imported")
+    typer.echo(f"categories: {', '.join(report.categories)}")
+    typer.echo(f"special categories: {', '.join(report.special_categories) or 'none'}")
+    typer.echo(report.false_alerts)
+    for left_out in report.excluded:
+        typer.echo(f"  left out {left_out.reference}: {'; '.join(left_out.reasons)}")
+
+
+@app.command("destroy")
+@refusals
+@_problems
+def destroy(key: Key, by: ActingAs) -> None:
+    """Destroy a finished deployment's watchlist; the receipt goes into the audit chain."""
+    for receipt in watchlist_destruction.destroy_for_deployment(
+        unit_of_work(), by, key, Vault.from_environment()
+    ):
+        typer.echo(
+            f"destroyed {receipt.snapshot_hash}: {receipt.templates} templates and "
+            f"{receipt.images} images (ciphertext sha256 {receipt.ciphertext_sha256})"
+        )
+
+
+@app.command("destroy-due")
+@_problems
+def destroy_due() -> None:
+    """Sweep (run from cron): destroy every finished deployment's remaining watchlist."""
+    done = watchlist_destruction.destroy_due(unit_of_work(), Vault.from_environment())
+    for receipt in done:
+        late = " (after the policy deadline)" if receipt.overdue else ""
+        typer.echo(f"{receipt.deployment}: destroyed {receipt.snapshot_hash}{late}")
+    typer.echo(f"{len(done)} snapshots destroyed")
+
+
+@app.command("redress")
+@refusals
+def redress(reference: str, by: ActingAs) -> None:
+    """DPO: was this person on the watchlist of any deployment? (references only)."""
+    found = watchlists.redress_query(unit_of_work(), by, reference)
+    if not found:
+        typer.echo(f"{reference}: on no deployment's watchlist")
+    for entry in found:
+        status = f"destroyed {entry.destroyed_at:%Y-%m-%d %H:%M}" if entry.destroyed_at else "held"
+        special = f" ({', '.join(entry.special_categories)})" if entry.special_categories else ""
+        typer.echo(
+            f"{reference}: {entry.deployment} as {entry.category}{special}; "
+            f"snapshot {entry.snapshot_hash}, {status}"
+        )

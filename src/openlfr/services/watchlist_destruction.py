@@ -1,0 +1,188 @@
+"""Destroying a deployment's watchlist snapshot, with a receipt in the audit chain.
+
+The snapshot's images and templates are deleted and its data key is destroyed (so any copy
+left in free pages, the WAL or a later backup is noise); the references and categories stay,
+for redress. The receipt records counts, the snapshot hash and a SHA-256 digest of the
+destroyed ciphertexts, so an auditor can later show *what* was destroyed, when and by whom."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.errors import PermissionRefused
+from openlfr.domain.roles import SYSTEM, Actor, Role
+from openlfr.domain.watchlist import WatchlistRefused
+from openlfr.services.clock import now_or
+from openlfr.services.policy import active_policy
+from openlfr.services.steps import load_actor
+from openlfr.store import audit
+from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import Vault, checkpoint_sqlite
+from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
+
+DESTROYED = "watchlist.destroyed"
+#: After these states the watchlist has no further use and must go.
+FINISHED = frozenset({State.CLOSED, State.PUBLISHED, State.REJECTED, State.LAPSED})
+
+
+@dataclass(frozen=True)
+class DestructionReceipt:
+    snapshot_id: str
+    deployment: str
+    snapshot_hash: str
+    records: int
+    templates: int
+    images: int
+    ciphertext_sha256: str
+    destroyed_at: str
+    destroyed_by: str
+    reason: str
+    deadline: str | None
+    overdue: bool
+
+
+def destroy_snapshot(
+    uow: UnitOfWork,
+    snapshot_id: str,
+    vault: Vault,
+    by: Actor,
+    role: Role,
+    reason: str,
+    deployment: Deployment,
+    now: datetime,
+) -> DestructionReceipt:
+    """Within the caller's open unit of work (not committed here): shred one snapshot."""
+    session = uow.session
+    snapshot = session.get(SnapshotRow, snapshot_id)
+    if snapshot is None or snapshot.destroyed_at is not None:
+        raise WatchlistRefused([f"snapshot {snapshot_id} does not exist or is already destroyed"])
+    digest, templates = hashlib.sha256(), 0
+    rows = session.execute(
+        select(SnapshotTemplateRow.image, SnapshotTemplateRow.template)
+        .where(SnapshotTemplateRow.snapshot_id == snapshot_id)
+        .order_by(SnapshotTemplateRow.reference, SnapshotTemplateRow.position)
+    )
+    for image, template in rows:
+        digest.update(image)
+        digest.update(template)
+        templates += 1
+    container_id = snapshot.container_id
+    session.execute(
+        delete(SnapshotTemplateRow).where(SnapshotTemplateRow.snapshot_id == snapshot_id)
+    )
+    snapshot.container_id, snapshot.destroyed_by, snapshot.destroyed_at = None, by.username, now
+    session.flush()
+    if container_id is not None:
+        vault.destroy(session, container_id)
+    deadline = _deadline(uow, deployment, now)
+    receipt = DestructionReceipt(
+        snapshot_id=snapshot_id,
+        deployment=deployment.reference,
+        snapshot_hash=snapshot.hash,
+        records=snapshot.size,
+        templates=templates,
+        images=templates,
+        ciphertext_sha256=digest.hexdigest(),
+        destroyed_at=now.isoformat(),
+        destroyed_by=by.username,
+        reason=reason,
+        deadline=deadline.isoformat() if deadline else None,
+        overdue=deadline is not None and now > deadline,
+    )
+    before = {"snapshot_hash": snapshot.hash, "size": snapshot.size}
+    audit.record(
+        session,
+        by.username,
+        role,
+        DESTROYED,
+        "watchlist_snapshot",
+        snapshot_id,
+        before,
+        asdict(receipt),
+        at=now,
+    )
+    return receipt
+
+
+def destroy_for_deployment(
+    uow: UnitOfWork, by: str, key: str, vault: Vault, now: datetime | None = None
+) -> list[DestructionReceipt]:
+    """After the deployment (closed, published, rejected or lapsed): destroy every snapshot it
+    still has. The deployment's Gold, the DPO, or the system sweep may do it."""
+    now = now_or(now)
+    with uow:
+        actor = load_actor(uow, by)
+        deployment = uow.deployments.get(key)
+        role = _destroyer_role(actor, deployment)
+        if deployment.state not in FINISHED:
+            raise WatchlistRefused(
+                [
+                    f"{deployment.reference} is {deployment.state.value}; its watchlist is "
+                    "destroyed once it is closed"
+                ]
+            )
+        bind = uow.session.get_bind()
+        receipts = [
+            destroy_snapshot(uow, sid, vault, actor, role, "deployment finished", deployment, now)
+            for sid in live_snapshot_ids(uow, deployment.id)
+        ]
+        uow.commit()
+    checkpoint_sqlite(bind)
+    return receipts
+
+
+def destroy_due(
+    uow: UnitOfWork, vault: Vault, now: datetime | None = None
+) -> list[DestructionReceipt]:
+    """The sweep (run it from cron): every finished deployment's remaining snapshots."""
+    with uow:
+        keys = [
+            d.reference
+            for d in uow.deployments.list(None)
+            if d.state in FINISHED and live_snapshot_ids(uow, d.id)
+        ]
+    return [
+        r for key in keys for r in destroy_for_deployment(uow, SYSTEM.username, key, vault, now)
+    ]
+
+
+def receipts(uow: UnitOfWork, snapshot_id: str | None = None) -> list[DestructionReceipt]:
+    """The destruction receipts in the audit chain (of one snapshot, if given)."""
+    with uow:
+        entries = audit.history(uow.session, "watchlist_snapshot", snapshot_id)
+    return [DestructionReceipt(**e.after) for e in entries if e.action == DESTROYED]
+
+
+def live_snapshot_ids(uow: UnitOfWork, deployment_id: str) -> list[str]:
+    return list(
+        uow.session.scalars(
+            select(SnapshotRow.id).where(
+                SnapshotRow.deployment_id == deployment_id, SnapshotRow.destroyed_at.is_(None)
+            )
+        )
+    )
+
+
+def _destroyer_role(actor: Actor, deployment: Deployment) -> Role:
+    if actor.username == SYSTEM.username:
+        return Role.ADMINISTRATOR
+    if actor.username == deployment.command.gold:
+        return Role.GOLD
+    if actor.has(Role.DPO):
+        return Role.DPO
+    raise PermissionRefused(
+        f"only {deployment.reference}'s Gold or the data protection officer may destroy its "
+        f"watchlist; {actor.username} is neither"
+    )
+
+
+def _deadline(uow: UnitOfWork, deployment: Deployment, now: datetime) -> datetime | None:
+    if deployment.closure is None:
+        return None
+    hours = active_policy(uow, now).retention.watchlist_hours_after_close
+    return deployment.closure.at + timedelta(hours=hours)

@@ -1,0 +1,15 @@
+"""Watchlist tests reuse the governance suite's database fixtures (SQLite and PostgreSQL) and
+its Flow; the photos are real (shared data), written to a temp CSV per test."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from openlfr.store.vault import Vault
+
+
+@pytest.fixture
+def vault() -> Vault:
+    return Vault(secrets.token_bytes(32))
