@@ -1,0 +1,158 @@
+"""Where matches become alerts: one alert per person and episode, handed to a sink and pushed
+to every listener at once.
+
+The desk is shared by all cameras of a deployment, so the same subject seen again within the
+episode window, here or on another camera, is added to the open alert instead of paging the
+operator again. Only matched faces ever reach it."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal, Protocol
+
+import cv2
+
+from openlfr.domain import alerts as rules
+from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Candidate, Sighting
+from openlfr.live.bestshot import BestShot
+from openlfr.live.matcher import Match
+
+ALERT_JPEG_QUALITY = 92
+
+
+class AlertSink(Protocol):
+    """Keeps alerts (the store's `services.alerts.StoreAlertSink`, or a JSONL file for eval)."""
+
+    def raised(self, alert: Alert, image_jpeg: bytes) -> None: ...
+    def sighted(self, alert: Alert, sighting: Sighting) -> None: ...
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """What listeners receive: the alert as data; the image is fetched (and audited) apart."""
+
+    kind: Literal["raised", "sighted"]
+    alert: Alert
+
+
+class AlertHub:
+    """In-process publish/subscribe: each subscriber gets its own queue (e.g. one per SSE
+    connection); a slow subscriber's full queue drops its oldest event, never blocks the engine."""
+
+    def __init__(self, maxsize: int = 100) -> None:
+        self.maxsize = maxsize
+        self._subscribers: list[queue.Queue[AlertEvent]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue[AlertEvent]:
+        inbox: queue.Queue[AlertEvent] = queue.Queue(self.maxsize)
+        with self._lock:
+            self._subscribers.append(inbox)
+        return inbox
+
+    def unsubscribe(self, inbox: queue.Queue[AlertEvent]) -> None:
+        with self._lock:
+            self._subscribers.remove(inbox)
+
+    def publish(self, event: AlertEvent) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for inbox in subscribers:
+            while True:
+                try:
+                    inbox.put_nowait(event)
+                    break
+                except queue.Full:
+                    inbox.get_nowait()
+
+
+class JsonlAlertSink:
+    """LFR-VID-1 alert records, one JSON object per line; images are not written."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def raised(self, alert: Alert, image_jpeg: bytes) -> None:
+        record = {
+            "subject": alert.subject,
+            "score": round(alert.score, 4),
+            "frame": alert.best_shot_frame,
+            "emitted_at_frame": alert.raised_at_frame,
+            "track": alert.track,
+        }
+        with self._lock:
+            self._file.write(json.dumps(record) + "\n")
+            self._file.flush()
+
+    def sighted(self, alert: Alert, sighting: Sighting) -> None:
+        """A further sighting is not a new alert in LFR-VID-1."""
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class AlertDesk:
+    def __init__(
+        self,
+        deployment_id: str,
+        sink: AlertSink,
+        hub: AlertHub | None = None,
+        episode: timedelta = EPISODE_WINDOW,
+    ) -> None:
+        self.deployment_id, self.sink, self.episode = deployment_id, sink, episode
+        self.hub = hub or AlertHub()
+        self._open: dict[str, Alert] = {}
+        self._lock = threading.Lock()
+
+    def offer(
+        self,
+        camera: str,
+        match: Match,
+        shot: BestShot,
+        shot_at: datetime,
+        now: datetime,
+        frame: int,
+    ) -> Alert:
+        """Raise a new alert, or add a sighting to the subject's open one."""
+        with self._lock:
+            alert = self._open.get(match.subject)
+            if alert is not None and alert.in_episode(match.subject, shot_at, self.episode):
+                sighting = Sighting(
+                    camera=camera,
+                    track=match.track,
+                    score=match.score,
+                    frame=shot.frame,
+                    at=shot_at,
+                )
+                rules.add_sighting(alert, sighting)
+                self.sink.sighted(alert, sighting)
+                self.hub.publish(AlertEvent("sighted", alert))
+                return alert
+            alert = Alert(
+                deployment_id=self.deployment_id,
+                camera=camera,
+                track=match.track,
+                subject=match.subject,
+                score=match.score,
+                candidates=[Candidate(subject=c.subject, score=c.score) for c in match.candidates],
+                best_shot_frame=shot.frame,
+                best_shot_at=shot_at,
+                raised_at=now,
+                raised_at_frame=frame,
+            )
+            ok, encoded = cv2.imencode(
+                ".jpg", shot.crop, [cv2.IMWRITE_JPEG_QUALITY, ALERT_JPEG_QUALITY]
+            )
+            if not ok:
+                raise ValueError("the alert image could not be encoded")
+            self.sink.raised(alert, encoded.tobytes())
+            self._open[match.subject] = alert
+            self.hub.publish(AlertEvent("raised", alert))
+            return alert

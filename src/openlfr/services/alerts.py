@@ -1,0 +1,265 @@
+"""Alert use cases: record what the engine raised, adjudicate, record the engagement, view the
+image, list, and keep the camera metrics. Each is one transaction with its audit record; every
+view of an alert image is audited too, because it is a look at a person's face."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openlfr.domain import alerts as rules
+from openlfr.domain.alerts import Alert, Outcome, Sighting, Verdict
+from openlfr.domain.metrics import CameraMetrics
+from openlfr.domain.permissions import require_post
+from openlfr.domain.roles import Role
+from openlfr.services.clock import now_or
+from openlfr.services.steps import load_actor, post_of
+from openlfr.store import audit
+from openlfr.store.alert_tables import AlertRepository
+from openlfr.store.db import Database
+from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import Vault
+
+ENGINE = "live-engine"
+"""The actor recorded for what the engine does by itself (raising alerts, counting)."""
+
+#: Posts on a deployment whose holders may look at its alert images.
+VIEWING_POSTS = (Role.GOLD, Role.SILVER, Role.BRONZE, Role.OPERATOR, Role.ENGAGEMENT_OFFICER)
+
+
+def _image_context(alert_id: str) -> bytes:
+    return f"alert:{alert_id}:best-shot".encode()
+
+
+def _summary(alert: Alert) -> dict[str, object]:
+    """What the audit trail says about an alert: references and scores, never pixels."""
+    return {
+        "subject": alert.subject,
+        "camera": alert.camera,
+        "track": alert.track,
+        "score": round(alert.score, 4),
+        "status": alert.status.value,
+    }
+
+
+def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> Alert:
+    """Store a new alert with its best-shot image encrypted under a container of its own."""
+    with uow:
+        container = vault.new_container(uow.session)
+        sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
+        AlertRepository(uow.session).add(alert, container.id, sealed)
+        audit.record(
+            uow.session,
+            ENGINE,
+            ENGINE,
+            "alert.raised",
+            "alert",
+            alert.id,
+            {},
+            _summary(alert),
+            at=alert.raised_at,
+        )
+        uow.commit()
+    return alert
+
+
+def add_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
+    """The subject was seen again in the alert's episode: add it, page no one again."""
+    with uow:
+        alerts = AlertRepository(uow.session)
+        alert = alerts.get(alert_id)
+        rules.add_sighting(alert, sighting)
+        alerts.save(alert)
+        after = {"sighting": sighting.model_dump(mode="json")}
+        audit.record(
+            uow.session,
+            ENGINE,
+            ENGINE,
+            "alert.sighting_added",
+            "alert",
+            alert_id,
+            {},
+            after,
+            at=sighting.at,
+        )
+        uow.commit()
+    return alert
+
+
+def adjudicate(
+    uow: UnitOfWork,
+    by: str,
+    alert_id: str,
+    verdict: Verdict,
+    note: str = "",
+    now: datetime | None = None,
+) -> Alert:
+    """The operator's verdict: true or false alert."""
+    at = now_or(now)
+    with uow:
+        alerts = AlertRepository(uow.session)
+        alert = alerts.get(alert_id)
+        deployment = uow.deployments.get(alert.deployment_id)
+        actor = load_actor(uow, by)
+        rules.adjudicate(alert, actor, deployment.command.holders(Role.OPERATOR), verdict, at, note)
+        alerts.save(alert)
+        after = alert.adjudication.model_dump(mode="json") if alert.adjudication else {}
+        audit.record(
+            uow.session,
+            by,
+            Role.OPERATOR,
+            "alert.adjudicated",
+            "alert",
+            alert_id,
+            {},
+            after,
+            at=at,
+        )
+        uow.commit()
+    return alert
+
+
+def record_engagement(
+    uow: UnitOfWork,
+    by: str,
+    alert_id: str,
+    *,
+    engaged: bool,
+    identity_checked: bool = False,
+    outcome: Outcome | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Alert:
+    """The engagement officer's record: engaged or not, identity checked or not, outcome."""
+    at = now_or(now)
+    with uow:
+        alerts = AlertRepository(uow.session)
+        alert = alerts.get(alert_id)
+        deployment = uow.deployments.get(alert.deployment_id)
+        actor = load_actor(uow, by)
+        rules.record_engagement(
+            alert,
+            actor,
+            deployment.command.holders(Role.ENGAGEMENT_OFFICER),
+            engaged=engaged,
+            identity_checked=identity_checked,
+            outcome=outcome,
+            now=at,
+            note=note,
+        )
+        alerts.save(alert)
+        after = alert.engagement.model_dump(mode="json") if alert.engagement else {}
+        audit.record(
+            uow.session,
+            by,
+            Role.ENGAGEMENT_OFFICER,
+            "alert.engagement_recorded",
+            "alert",
+            alert_id,
+            {},
+            after,
+            at=at,
+        )
+        uow.commit()
+    return alert
+
+
+def view_alert_image(
+    uow: UnitOfWork, by: str, alert_id: str, vault: Vault, now: datetime | None = None
+) -> bytes:
+    """The best-shot JPEG, for a holder of a post on the alert's deployment; the view is audited
+    in the same transaction, so no image leaves without its record."""
+    at = now_or(now)
+    with uow:
+        alerts = AlertRepository(uow.session)
+        alert = alerts.get(alert_id)
+        deployment = uow.deployments.get(alert.deployment_id)
+        actor = load_actor(uow, by)
+        holders = [name for post in VIEWING_POSTS for name in deployment.command.holders(post)]
+        require_post(actor, holders, "command and operators", "view its alert images")
+        container_id, sealed = alerts.image(alert_id)
+        if container_id is None or sealed is None:
+            raise rules.AlertRefused(f"alert {alert_id} has no image (it was deleted)")
+        image = vault.decrypt(
+            vault.container(uow.session, container_id), sealed, _image_context(alert_id)
+        )
+        audit.record(
+            uow.session,
+            by,
+            post_of(deployment, actor),
+            "alert.image_viewed",
+            "alert",
+            alert_id,
+            {},
+            {"subject": alert.subject},
+            at=at,
+        )
+        uow.commit()
+    return image
+
+
+def list_alerts(uow: UnitOfWork, deployment_ref: str) -> list[Alert]:
+    with uow:
+        deployment = uow.deployments.get(deployment_ref)
+        return AlertRepository(uow.session).for_deployment(deployment.id)
+
+
+def get_alert(uow: UnitOfWork, alert_id: str) -> Alert:
+    with uow:
+        return AlertRepository(uow.session).get(alert_id)
+
+
+def record_metrics(
+    uow: UnitOfWork, deployment_ref: str, metrics: CameraMetrics, now: datetime | None = None
+) -> None:
+    """Save a camera's counters (replacing the last save), with the counts in the audit trail."""
+    at = now_or(now)
+    with uow:
+        deployment = uow.deployments.get(deployment_ref)
+        AlertRepository(uow.session).save_metrics(deployment.id, metrics, at)
+        after = metrics.model_dump(mode="json", exclude={"gaps"}) | {"gaps": len(metrics.gaps)}
+        audit.record(
+            uow.session,
+            ENGINE,
+            ENGINE,
+            "camera.metrics",
+            "deployment",
+            deployment.id,
+            {},
+            after,
+            at=at,
+        )
+        uow.commit()
+
+
+def camera_metrics(uow: UnitOfWork, deployment_ref: str) -> list[CameraMetrics]:
+    with uow:
+        deployment = uow.deployments.get(deployment_ref)
+        return AlertRepository(uow.session).metrics(deployment.id)
+
+
+class StoreAlertSink:
+    """The live engine's alert sink backed by the database and the vault (one unit of work per
+    call, so each alert is committed, audited and visible to the console at once)."""
+
+    def __init__(self, database: Database, vault: Vault) -> None:
+        self._database = database
+        self._vault = vault
+
+    def _uow(self) -> UnitOfWork:
+        return UnitOfWork(self._database.sessions)
+
+    def raised(self, alert: Alert, image_jpeg: bytes) -> None:
+        record_alert(self._uow(), alert, image_jpeg, self._vault)
+
+    def sighted(self, alert: Alert, sighting: Sighting) -> None:
+        add_sighting(self._uow(), alert.id, sighting)
+
+
+class StoreMetricsSink:
+    """The live engine's metrics sink: each camera's counters saved (and audited) as it runs."""
+
+    def __init__(self, database: Database, deployment_ref: str) -> None:
+        self._database, self._ref = database, deployment_ref
+
+    def record(self, metrics: CameraMetrics) -> None:
+        record_metrics(UnitOfWork(self._database.sessions), self._ref, metrics)
