@@ -1,0 +1,39 @@
+"""`openlfr serve` runs the web console; `openlfr set-password` gives a user a password for it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from openlfr.cli._shared import ActingAs, refusals, unit_of_work
+
+app = typer.Typer()
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the console. Behind HTTPS keep secure cookies (the default); for plain
+    http://127.0.0.1 in development set OPENLFR_SECURE_COOKIES=0."""
+    import uvicorn
+
+    from openlfr.web.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, proxy_headers=False, log_level="info")
+
+
+@app.command("set-password")
+@refusals
+def set_password(
+    username: str,
+    by: ActingAs,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Set a user's password for the web console (an administrator, or the user themself)."""
+    from openlfr.services import accounts
+
+    accounts.set_password(unit_of_work(), by, username, password)
+    typer.echo(f"password set for {username}")

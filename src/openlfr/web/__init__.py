@@ -1,0 +1,1 @@
+"""The web console: server-rendered pages for every role, a JSON API and live alerts by SSE."""

@@ -1,0 +1,103 @@
+"""The FastAPI application: routers, static files, security headers and how refusals look.
+
+A refusal from the governance core is never a 500: pages show its reason, the API returns it
+as JSON with a status that says what kind of refusal it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from openlfr import __version__
+from openlfr.domain.errors import (
+    ApplicationIncomplete,
+    GovernanceError,
+    NotFound,
+    PermissionRefused,
+)
+from openlfr.store.db import Database, open_database
+from openlfr.web.auth import NotLoggedIn, Refused, current_actor
+from openlfr.web.live_state import LiveState
+from openlfr.web.pages import redirect, render
+from openlfr.web.routes import ROUTERS
+from openlfr.web.security import LoginThrottle, SecurityHeaders
+from openlfr.web.settings import WebSettings
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _refusal(request: Request, status: int, reason: str, problems: list[str]) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": reason, "problems": problems}, status_code=status)
+    return render(
+        request, "refused.html", current_actor(request), status, reason=reason, problems=problems
+    )
+
+
+def _status(exc: GovernanceError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, PermissionRefused):
+        return 403
+    return 409
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, _exc: NotLoggedIn) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        return redirect(f"/login?next={quote(request.url.path)}")
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        return _refusal(request, 403, exc.reason, [])
+
+    @app.exception_handler(GovernanceError)
+    async def governance(request: Request, exc: GovernanceError) -> Response:
+        problems = exc.problems if isinstance(exc, ApplicationIncomplete) else []
+        return _refusal(request, _status(exc), exc.reason, problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in error['loc'][1:])}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        return _refusal(request, 422, "the request is not valid", problems)
+
+
+def create_app(
+    settings: WebSettings | None = None,
+    database: Database | None = None,
+    live: LiveState | None = None,
+) -> FastAPI:
+    """`live` is shared with an in-process live engine (its alert hub, vault and previews)."""
+    settings = settings or WebSettings.from_environment()
+    app = FastAPI(
+        title="OpenLFR",
+        version=__version__,
+        description="Governance, live alerts and the public register of overt LFR deployments.",
+        docs_url=None,  # the Swagger and ReDoc pages load scripts from a CDN: not here
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database or open_database(settings.database_url)
+    app.state.live = live or LiveState()
+    app.state.throttle = LoginThrottle(
+        settings.login_failures_allowed, settings.login_lockout_seconds
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _install_handlers(app)
+    return app

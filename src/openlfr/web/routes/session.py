@@ -1,0 +1,113 @@
+"""Logging in and out, and the first-run step that creates the administrator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from openlfr.domain.errors import GovernanceError
+from openlfr.domain.roles import Actor, Role
+from openlfr.services import accounts
+from openlfr.web.auth import Allow, Public, session_token, settings_of, unit_of_work
+from openlfr.web.pages import redirect, render
+from openlfr.web.security import new_csrf_seed
+
+router = APIRouter()
+Visitor = Annotated[Actor | None, Depends(Public())]
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site: never an open redirect to another host."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login")
+def login_page(request: Request, actor: Visitor, next: str = "/") -> Response:
+    if accounts.needs_first_administrator(unit_of_work(request)):
+        return redirect("/setup")
+    return render(request, "login.html", actor, next=_safe_next(next), error="")
+
+
+@router.post("/login")
+def log_in(
+    request: Request,
+    actor: Visitor,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    throttle = request.app.state.throttle
+    client = request.client.host if request.client else "unknown"
+    if throttle.blocked(client, username):
+        message = "Too many failed attempts. Wait a few minutes, or ask an administrator."
+        return render(request, "login.html", actor, 429, next=next, error=message)
+    try:
+        user, token = accounts.log_in(unit_of_work(request), username, password)
+    except accounts.LoginFailed as exc:
+        throttle.failed(client, username)
+        return render(request, "login.html", actor, 422, next=next, error=exc.reason)
+    throttle.succeeded(user.username)
+    response = redirect(_safe_next(next))
+    _set_session(request, response, token)
+    return response
+
+
+def _set_session(request: Request, response: Response, token: str) -> None:
+    """The session cookie, and a fresh CSRF seed so a token learnt before login is useless."""
+    settings = settings_of(request)
+    for name, value in ((settings.session_cookie, token), (settings.csrf_cookie, new_csrf_seed())):
+        response.set_cookie(
+            name,
+            value,
+            max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+            httponly=True,
+            secure=settings.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+
+
+@router.post("/logout")
+def log_out(request: Request, actor: Annotated[Actor, Depends(Allow())]) -> Response:
+    token = session_token(request)
+    if token:
+        accounts.log_out(unit_of_work(request), token)
+    response = redirect("/login")
+    response.delete_cookie(settings_of(request).session_cookie, path="/")
+    return response
+
+
+@router.get("/setup")
+def setup_page(request: Request, actor: Visitor) -> Response:
+    if not accounts.needs_first_administrator(unit_of_work(request)):
+        return redirect("/login")
+    return render(request, "setup.html", actor, error="", values={})
+
+
+@router.post("/setup")
+def set_up(
+    request: Request,
+    actor: Visitor,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """First run only: once any user exists this refuses (the service checks again)."""
+    uow = unit_of_work(request)
+    if not accounts.needs_first_administrator(uow):
+        return redirect("/login")
+    values = {"username": username, "display_name": display_name}
+    if not username.strip() or not display_name.strip():
+        error = "Give a username and a display name."
+        return render(request, "setup.html", actor, 422, error=error, values=values)
+    admin = Actor(username=username, display_name=display_name, roles={Role.ADMINISTRATOR})
+    try:
+        accounts.create_first_administrator(uow, admin, password)
+        _user, token = accounts.log_in(uow, username, password)
+    except GovernanceError as exc:
+        return render(request, "setup.html", actor, 422, error=exc.reason, values=values)
+    response = redirect("/admin/users")
+    _set_session(request, response, token)
+    return response

@@ -1,0 +1,83 @@
+"""Bad input is answered beside the field, never with a 500; logins are throttled; headers."""
+
+from __future__ import annotations
+
+from conftest import World, csrf_of, log_in
+from openlfr.services.audit import audit_history
+from openlfr.store.uow import UnitOfWork
+
+
+def test_a_bad_date_is_shown_beside_its_field(world: World) -> None:
+    client = world.client()
+    token = log_in(client, "alice")
+    response = client.post(
+        f"/deployments/{world.draft}/application/place",
+        data={"csrf_token": token, "location": "Town square", "start": "not a date"},
+    )
+    assert response.status_code == 422
+    field = response.text.split('id="field-start"')[1].split('id="field-end"')[0]
+    assert "give a date and time" in field
+
+
+def test_gaps_reported_by_the_domain_land_beside_their_fields(world: World) -> None:
+    client = world.client()
+    token = log_in(client, "alice")
+    client.post(
+        f"/deployments/{world.draft}/application/watchlist",
+        data={"csrf_token": token, "categories": "wanted_by_courts", "approximate_size": "0"},
+    )
+    page = client.get(f"/deployments/{world.draft}/application/watchlist").text
+    field = page.split('id="field-approximate_size"')[1].split('id="field-')[0]
+    assert "the approximate watchlist size is not recorded" in field
+    submitted = client.post(f"/deployments/{world.draft}/submit", data={"csrf_token": token})
+    assert submitted.status_code == 422
+    assert "approximate watchlist size is not recorded" in submitted.text
+
+
+def test_an_incomplete_authority_lists_what_is_missing(world: World) -> None:
+    client = world.client()
+    token = log_in(client, "bob")
+    response = client.post(
+        f"/deployments/{world.live}/authorise", data={"csrf_token": token, "threshold": "x"}
+    )
+    assert response.status_code == 422
+    assert "threshold" in response.text
+
+
+def test_failed_logins_are_throttled(world: World) -> None:
+    client = world.client()
+    token = csrf_of(client.get("/login").text)
+    statuses = [
+        client.post(
+            "/login", data={"username": "eve", "password": "wrong", "csrf_token": token}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_security_headers_and_cookie_flags(world: World) -> None:
+    client = world.client()
+    response = client.get("/login")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    token = csrf_of(response.text)
+    logged_in = client.post(
+        "/login",
+        data={"username": "gail", "password": "correct horse battery", "csrf_token": token},
+    )
+    cookie = logged_in.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_viewing_an_alert_image_is_audited(world: World) -> None:
+    client = world.client()
+    log_in(client, "otto")
+    image = client.get(f"/alerts/{world.alert_id}/image")
+    assert image.headers["content-type"] == "image/jpeg"
+    assert image.headers["cache-control"] == "no-store"
+    history = audit_history(UnitOfWork(world.database.sessions), "alert", world.alert_id)
+    assert any(e.action == "alert.image_viewed" and e.actor == "otto" for e in history)
