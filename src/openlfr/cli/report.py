@@ -1,0 +1,42 @@
+"""`openlfr report ...`: the cancellation report (Form 1 Part 3): show, print to PDF, submit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
+from openlfr.reports.pdf import cancellation_pdf
+from openlfr.services import reports
+
+app = typer.Typer(help="The cancellation report (Form 1 Part 3).")
+
+
+@app.command("show")
+@refusals
+def show(key: Key) -> None:
+    """Print the report (the submitted one, or a draft built now) as JSON."""
+    typer.echo(reports.cancellation_report(unit_of_work(), key).model_dump_json(indent=1))
+
+
+@app.command("pdf")
+@refusals
+def pdf(key: Key, out: Annotated[Path, typer.Option(help="PDF file to write.")]) -> None:
+    """Write the report as a PDF."""
+    out.write_bytes(cancellation_pdf(reports.cancellation_report(unit_of_work(), key)))
+    typer.echo(f"{key}: written to {out}")
+
+
+@app.command("submit")
+@refusals
+def submit(
+    key: Key,
+    by: ActingAs,
+    evaluation: Annotated[str, typer.Option(help="Gold's evaluation.")],
+    lessons: Annotated[str, typer.Option(help="Lessons learnt.")],
+) -> None:
+    """Gold submits the report; it is frozen and the deployment may then be published."""
+    reports.submit_report(unit_of_work(), by, key, evaluation, lessons)
+    typer.echo(f"{key}: cancellation report submitted")

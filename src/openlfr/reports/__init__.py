@@ -1,0 +1,1 @@
+"""Post-deployment documents: the cancellation report, the register, charts and PDF."""
