@@ -1,0 +1,164 @@
+"""Distributed throughput and latency: N worker processes on this machine, one matcher, Redis.
+
+For 1, 2 and 4 workers: the same cameras (walk-past and crowd clips, looped, real-time pacing)
+spread over the workers; reports frames processed per second over all cameras, the cameras
+handled at half rate (12.5 processed fps each), and the end-to-end alert latency through the
+broker in video seconds (LFR-VID-1: raised frame - first frame of the appearance).
+
+    python bench/distributed_throughput.py --cameras 4 --seconds 20 [--workers 1 2 4]
+
+Needs Redis on 127.0.0.1:6379 and OPENLFR_DATA; the deployment is a test one on SQLite."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "governance"))
+from govkit import START, Flow, add_people  # noqa: E402
+
+from openlfr.biometrics.engine import FaceEngine  # noqa: E402
+from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402
+from openlfr.eval.video import enrol, load_truth  # noqa: E402
+from openlfr.services import operations  # noqa: E402
+from openlfr.services.alerts import list_alerts  # noqa: E402
+from openlfr.store.db import open_database  # noqa: E402
+from openlfr.store.uow import UnitOfWork  # noqa: E402
+from openlfr.store.vault import new_master_key  # noqa: E402
+
+REDIS = "redis://127.0.0.1:6379/0"
+MATCHER_PROC = ROOT / "tests" / "distributed" / "matcher_proc.py"
+HALF_RATE = 12.5
+
+
+def deployment(url: str, cameras: list[str]) -> str:
+    """govkit's live deployment, with every bench camera authorised."""
+    database = open_database(url)
+    uow = UnitOfWork(database.sessions)
+    add_people(uow)
+    flow = Flow(uow)
+    ref = flow.prepared(terms={"cameras": cameras})
+    at = START - timedelta(hours=1)
+    operations.record_cameras(uow, "gail", ref, cameras, now=at)
+    operations.mark_ready(uow, "gail", ref, now=at)
+    operations.start(uow, "gail", ref, now=START + timedelta(minutes=5))
+    database.dispose()
+    return ref
+
+
+def run(workers: int, cameras: int, seconds: float, work: Path, data: Path) -> dict:
+    truth = load_truth(data / "walkpast-dev" / "truth.json")
+    sources = [truth.video, data / "video/crowd-1080p/crowd.mp4"]
+    names_of = [f"cam-{i + 1}" for i in range(cameras)]
+    url = f"sqlite:///{work / f'bench-{workers}.db'}"
+    ref = deployment(url, names_of)
+    watchlist, _ = enrol(truth.watchlist, FaceEngine())
+    index = watchlist.index
+    rows = np.diff(np.append(index._starts, index.template_count))
+    npz = work / "watchlist.npz"
+    np.savez(npz, subjects=np.repeat(index._subjects, rows), templates=index._templates)
+    namespace = f"openlfr-bench-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ) | {
+        "OPENLFR_BROKER_KEY": new_broker_key(),
+        "OPENLFR_VAULT_KEY": new_master_key(),
+        "OPENLFR_DATABASE_URL": url,
+    }
+    client, names = redis.Redis.from_url(REDIS), Names(namespace, ref)
+    client.hset(names.cameras, mapping={c: str(sources[i % 2]) for i, c in enumerate(names_of)})
+    logs = [(work / f"{workers}-{n}.log").open("wb") for n in range(workers + 1)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(MATCHER_PROC), REDIS, namespace, ref, "m1", str(npz),
+             f"cam-1={sources[0]}"],
+            env=env, stdout=logs[0], stderr=subprocess.STDOUT,
+        )
+    ]  # fmt: skip
+    for n in range(workers):
+        args = ["-m", "openlfr.cli.distributed", "worker", "--deployment", ref, "--loop"]
+        args += ["--broker", REDIS, "--namespace", namespace, "--id", f"w{n + 1}"]
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, *args], env=env, stdout=logs[n + 1], stderr=subprocess.STDOUT
+            )
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(frames(client, names)) < cameras:
+            time.sleep(0.5)
+        time.sleep(2)
+        before, began = sum(frames(client, names).values()), time.monotonic()
+        time.sleep(seconds)
+        processed = sum(frames(client, names).values()) - before
+        elapsed = time.monotonic() - began
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(30)
+        for key in client.scan_iter(match=f"{namespace}:*"):
+            client.delete(key)
+    database = open_database(url)
+    alerts = list_alerts(UnitOfWork(database.sessions), ref)
+    database.dispose()
+    fps = processed / elapsed
+    return {
+        "workers": workers,
+        "cameras": cameras,
+        "processed_fps": round(fps, 1),
+        "cameras_handled_at_half_rate": round(fps / HALF_RATE, 2),
+        "latencies_s": latencies(alerts, truth),
+    }
+
+
+def frames(client: redis.Redis, names: Names) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for key in client.scan_iter(match=names.alive_pattern("worker")):
+        raw = client.get(key)
+        if raw:
+            totals |= json.loads(raw).get("frames", {})
+    return totals
+
+
+def latencies(alerts: list, truth) -> list[float]:  # type: ignore[no-untyped-def]
+    """Raised frame - first frame of the appearance it belongs to (walk-past cameras)."""
+    found = []
+    for alert in alerts:
+        frame = alert.raised_at_frame % truth.frame_count
+        for ap in truth.appearances:
+            if ap.subject == alert.subject and ap.first_frame <= frame <= ap.last_frame + 50:
+                found.append(round((frame - ap.first_frame) / truth.fps, 2))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--cameras", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    data = Path(os.environ.get("OPENLFR_DATA", ROOT.parent / "shared" / "data"))
+    results = []
+    with tempfile.TemporaryDirectory(prefix="openlfr-bench-") as tmp:
+        for workers in args.workers:
+            result = run(workers, args.cameras, args.seconds, Path(tmp), data)
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    every = sorted(x for r in results for x in r["latencies_s"])
+    if every:
+        print(json.dumps({"latency_p95_s": float(np.percentile(every, 95)), "alerts": len(every)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""`openlfr worker` and `openlfr matcher`: the live engine split across machines through Redis
+Streams. Embedded (`openlfr live run`) is the default; setting OPENLFR_BROKER_URL (or --broker)
+is the one switch to this mode. See docs/DISTRIBUTED.md."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from openlfr.cli._shared import _database, refusals, unit_of_work
+from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
+from openlfr.distributed.matcher_service import assemble
+from openlfr.distributed.worker import Worker
+from openlfr.live.engine import EngineSettings
+from openlfr.live.gate import DeploymentGate
+from openlfr.live.sources import Pacing
+from openlfr.services import deployments
+from openlfr.services.watchlists import load_live_watchlist
+from openlfr.store.db import database_url
+from openlfr.store.vault import Vault
+
+app = typer.Typer()
+
+Broker = Annotated[
+    str, typer.Option(envvar="OPENLFR_BROKER_URL", help="Redis URL, e.g. redis://10.0.0.2:6379/0.")
+]
+Namespace = Annotated[str, typer.Option(help="Key prefix shared by a deployment's processes.")]
+
+
+def _until_signalled(stop: Callable[[], None]) -> None:
+    """SIGTERM stops as Ctrl-C does: cameras end cleanly, leases are released."""
+    signal.signal(signal.SIGTERM, lambda *_: stop())
+
+
+@app.command("worker")
+def worker(
+    deployment: Annotated[str, typer.Option(help="Deployment reference, as the matcher has it.")],
+    broker: Broker,
+    namespace: Namespace = "openlfr",
+    worker_id: Annotated[str, typer.Option("--id", help="Default: host name + random.")] = "",
+    pacing: Annotated[Pacing, typer.Option(help="video: every frame (tests).")] = Pacing.REALTIME,
+    loop: Annotated[bool, typer.Option(help="Loop video files.")] = False,
+    detect_side: Annotated[int, typer.Option(help="Longest side the detector sees.")] = 640,
+    hold_seconds: Annotated[float, typer.Option(help="Crops kept after a track ends.")] = 10.0,
+    heartbeat: Annotated[float, typer.Option(help="Seconds before a silent worker is dead.")] = 3.0,
+) -> None:
+    """Run the camera stages for the cameras assigned to this worker; publish only sealed
+    best-shot templates. Needs OPENLFR_BROKER_KEY; no database, no watchlist."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    client = connect(broker)
+    names = Names(namespace, deployment)
+    config = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
+    settings = EngineSettings(
+        threshold=float(config.get("threshold", "1.0")),
+        pacing=pacing,
+        detect_side=detect_side,
+        poll_seconds=1.0,
+    )
+    runner = Worker(
+        client,
+        names,
+        BrokerKey.from_environment(),
+        settings,
+        worker_id or None,
+        hold_seconds,
+        heartbeat,
+        loop,
+    )
+    _until_signalled(runner.stop)
+    typer.echo(f"worker {runner.id} for {deployment}")
+    try:
+        runner.run()
+    except BrokerRefused as refusal:
+        typer.echo(f"refused: {refusal}", err=True)
+        raise typer.Exit(3) from refusal
+    except KeyboardInterrupt:
+        runner.stop()
+
+
+@app.command("matcher")
+@refusals
+def matcher(
+    key: Annotated[str, typer.Argument(help="Deployment reference or id.")],
+    broker: Broker,
+    threshold: Annotated[float, typer.Option(help="No lower than the approved threshold.")],
+    camera: Annotated[
+        list[str] | None,
+        typer.Option(help="CAMERA_ID=SOURCE to register (the source as the workers see it)."),
+    ] = None,
+    partitions: Annotated[int, typer.Option(help="Decision streams (matchers sharing).")] = 1,
+    namespace: Namespace = "openlfr",
+) -> None:
+    """Hold the deployment's frozen watchlist, decide on the workers' templates and record
+    alerts in the database; also assigns cameras to live workers and asks the run gate."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    vault = Vault.from_environment()
+    database = _database(database_url())
+    found = deployments.get_deployment(unit_of_work(), key)
+    watchlist = load_live_watchlist(unit_of_work(), key, vault)
+    client = connect(broker)
+    names = Names(namespace, found.reference)
+    if camera:
+        client.hset(names.cameras, mapping=dict(spec.split("=", 1) for spec in camera))
+    service = assemble(
+        client,
+        names,
+        BrokerKey.from_environment(),
+        f"matcher-{uuid.uuid4().hex[:8]}",
+        found.id,
+        watchlist,
+        threshold,
+        DeploymentGate(lambda: deployments.get_deployment(unit_of_work(), key)),
+        (database, vault),
+        lambda: datetime.now(UTC),
+        partitions,
+    )
+    _until_signalled(service.stop)
+    typer.echo(f"{service.member} for {found.reference}")
+    try:
+        service.run()
+    except KeyboardInterrupt:
+        service.stop()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,5 @@
+"""OpenLFR beyond one machine: camera workers publish best-shot templates to Redis Streams, a
+central matcher decides and keeps alerts in PostgreSQL, and nothing biometric outlives its
+comparison. `broker` (names, bounds, the encrypted envelope), `wire` (the messages),
+`coordination` (heartbeats, leases, camera assignment), `worker`, `matcher_service`,
+`alert_delivery` (idempotent alert records). See docs/DISTRIBUTED.md."""

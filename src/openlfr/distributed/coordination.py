@@ -1,0 +1,153 @@
+"""Who is alive, who holds what, and which worker runs which camera: Redis keys with a TTL,
+no cluster manager.
+
+Workers and matchers heartbeat a key that expires after `ttl` seconds. One matcher at a time
+holds the coordinator lease and, every second, asks the run gate for each camera (so the
+deployment's state reaches every host) and moves the cameras of workers whose heartbeat has
+expired to the least loaded live ones. Workers poll their assignment."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+
+from openlfr.distributed.broker import Names
+from openlfr.domain.errors import RunRefused
+from openlfr.domain.run_gate import RunPermit
+from openlfr.live.gate import Gate
+
+log = logging.getLogger(__name__)
+
+LIVE, PAUSED = "live", "paused"
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+
+def beat(client: redis.Redis, names: Names, role: str, member: str, info: dict, ttl: float) -> None:
+    client.set(names.alive(role, member), json.dumps(info), px=int(ttl * 1000))
+
+
+def alive(client: redis.Redis, names: Names, role: str) -> dict[str, dict[str, Any]]:
+    """Members whose heartbeat has not expired, with what they last reported."""
+    members: dict[str, dict[str, Any]] = {}
+    for key in client.scan_iter(match=names.alive_pattern(role), count=500):
+        raw = client.get(key)
+        if raw is not None:
+            members[key.decode().rsplit(":", 2)[-2]] = json.loads(raw)
+    return members
+
+
+class Leases:
+    """Named leases held by one member at a time, lost when not renewed within `ttl`."""
+
+    def __init__(self, client: redis.Redis, names: Names, member: str, ttl: float) -> None:
+        self.client, self.names, self.member, self.ttl = client, names, member, ttl
+        self._renew = client.register_script(_RENEW)
+
+    def hold(self, name: str) -> bool:
+        """Renew the lease if it is ours, else take it if it is free."""
+        key, ms = self.names.lease(name), int(self.ttl * 1000)
+        if self._renew(keys=[key], args=[self.member, ms]):
+            return True
+        return bool(self.client.set(key, self.member, nx=True, px=ms))
+
+    def held(self, name: str) -> bool:
+        return self.client.get(self.names.lease(name)) == self.member.encode()
+
+    def release(self, name: str) -> None:
+        if self.held(name):
+            self.client.delete(self.names.lease(name))
+
+
+class Coordinator:
+    """The run gate asked centrally for every camera, and cameras kept on live workers."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        names: Names,
+        gate: Gate,
+        snapshot_hash: str,
+        threshold: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.client, self.names, self.gate, self.clock = client, names, gate, clock
+        self.snapshot_hash, self.threshold = snapshot_hash, threshold
+        self._permits: dict[str, RunPermit] = {}
+
+    def tick(self) -> None:
+        cameras = [c.decode() for c in self.client.hkeys(self.names.cameras)]
+        states = {camera: self._ask(camera) for camera in cameras}
+        if states:
+            self.client.hset(self.names.state, mapping=states)  # type: ignore[arg-type]
+        refused = {
+            key.decode().rsplit(":", 1)[-1]
+            for key in self.client.scan_iter(match=self.names.refused("*"))
+        }
+        workers = set(alive(self.client, self.names, "worker")) - refused
+        assignment = {
+            k.decode(): v.decode() for k, v in self.client.hgetall(self.names.assignment).items()
+        }
+        for gone in set(assignment.values()) - workers:
+            self.client.delete(self.names.requests(gone))
+        load = Counter({worker: 0 for worker in workers})
+        load.update(w for c, w in assignment.items() if w in workers and c in states)
+        for camera, state in states.items():
+            held_by = assignment.get(camera)
+            if state.startswith("stopped"):
+                self.client.hdel(self.names.assignment, camera)
+            elif (held_by is None or held_by not in workers) and workers:
+                target = min(sorted(workers), key=lambda w: load[w])
+                load[target] += 1
+                self.client.hset(self.names.assignment, camera, target)
+                log.info("camera %s assigned to worker %s (was %s)", camera, target, held_by)
+
+    def _ask(self, camera: str) -> str:
+        now = self.clock()
+        try:
+            permit = self.gate.check(camera, self.snapshot_hash, self.threshold, now)
+        except RunRefused as refusal:
+            self._permits.pop(camera, None)
+            return f"stopped: {refusal.reason}"
+        except Exception:  # the database is unreachable: the last permit holds until it ends
+            log.warning("the run gate could not be asked for %s", camera, exc_info=True)
+            last = self._permits.get(camera)
+            return LIVE if last is not None and now < last.until else PAUSED
+        if permit is None:
+            return PAUSED
+        self._permits[camera] = permit
+        return LIVE
+
+
+class AssignmentGate:
+    """A worker's run gate: the central decision for the camera, and the camera still ours."""
+
+    def __init__(self, client: redis.Redis, names: Names, worker: str, hold: float) -> None:
+        self.client, self.names, self.worker, self.hold = client, names, worker, hold
+
+    def check(
+        self, camera: str, snapshot_hash: str, threshold: float, now: datetime
+    ) -> RunPermit | None:
+        holder = self.client.hget(self.names.assignment, camera)
+        if holder is None or holder.decode() != self.worker:
+            raise RunRefused(f"camera {camera} is no longer assigned to worker {self.worker}")
+        state = (self.client.hget(self.names.state, camera) or b"").decode()
+        if state.startswith("stopped"):
+            raise RunRefused(state)
+        if state != LIVE:
+            return None
+        return RunPermit(
+            deployment_id=self.names.deployment,
+            camera_id=camera,
+            snapshot_hash=snapshot_hash,
+            threshold=threshold,
+            until=now + timedelta(seconds=self.hold),
+        )

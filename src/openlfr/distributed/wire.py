@@ -1,0 +1,130 @@
+"""The four messages that cross the broker, and nothing else.
+
+worker -> matchers (a decision stream): `template` (one probe template of a track), `ended`
+(the track has left), `crop` (a matched track's best shot, sent only when asked).
+matcher -> worker (its request stream): `request` (this track matched: send its crop).
+No frame ever crosses; a crop only for a track the matcher has already matched."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import redis
+
+from openlfr.biometrics.index import Candidate
+from openlfr.distributed.broker import (
+    DECIDE_MAXLEN,
+    REQUESTS_MAXLEN,
+    BrokerKey,
+    Names,
+    Sealed,
+)
+from openlfr.live.bestshot import BestShot
+from openlfr.live.matcher import Match
+
+TEMPLATE, ENDED, CROP, REQUEST = "template", "ended", "crop", "request"
+
+
+def partition_of(camera: str, partitions: int) -> int:
+    """A camera's messages always go to one partition, so one matcher holds a track's
+    evidence and sees its messages in order."""
+    return zlib.crc32(camera.encode()) % partitions
+
+
+def match_header(match: Match) -> dict[str, Any]:
+    return {
+        "track": match.track,
+        "subject": match.subject,
+        "score": match.score,
+        "candidates": [[c.subject, c.score] for c in match.candidates],
+    }
+
+
+def match_from(header: dict[str, Any]) -> Match:
+    candidates = [Candidate(subject, score) for subject, score in header["candidates"]]
+    return Match(header["track"], header["subject"], header["score"], candidates)
+
+
+def template_from(sealed: Sealed) -> np.ndarray:
+    """A writeable copy, so the matcher's `wipe` can overwrite it after the comparison."""
+    return np.frombuffer(bytearray(sealed.blob), np.float32)
+
+
+@dataclass(frozen=True)
+class CropOffer:
+    """A matched track's best shot and when it was decided, as the desk needs them."""
+
+    camera: str
+    match: Match
+    shot: BestShot
+    shot_at: datetime
+    now: datetime
+    frame: int
+
+
+def crop_from(sealed: Sealed) -> CropOffer:
+    h = sealed.header
+    crop = np.frombuffer(bytearray(sealed.blob), np.uint8).reshape(h["shape"])
+    shot = BestShot(crop, h["shot"]["frame"], h["shot"]["at"], h["shot"]["score"])
+    return CropOffer(
+        h["camera"],
+        match_from(h["match"]),
+        shot,
+        datetime.fromisoformat(h["shot_at"]),
+        datetime.fromisoformat(h["now"]),
+        h["frame"],
+    )
+
+
+class Publisher:
+    """A worker's side of the wire: sealed, bounded XADDs to its cameras' partitions."""
+
+    def __init__(
+        self, client: redis.Redis, names: Names, key: BrokerKey, worker: str, partitions: int
+    ) -> None:
+        self.client, self.names, self.key = client, names, key
+        self.worker, self.partitions = worker, partitions
+
+    def _send(self, camera: str, kind: str, header: dict[str, Any], blob: bytes = b"") -> None:
+        stream = self.names.decide(partition_of(camera, self.partitions))
+        header = {"camera": camera, "worker": self.worker} | header
+        fields = self.key.seal(stream, kind, self.worker, header, blob)
+        self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=True)  # type: ignore[arg-type]
+
+    def template(self, camera: str, track: str, template: np.ndarray) -> None:
+        self._send(camera, TEMPLATE, {"track": track}, template.astype(np.float32).tobytes())
+
+    def ended(self, camera: str, track: str) -> None:
+        self._send(camera, ENDED, {"track": track})
+
+    def crop(self, offer: CropOffer) -> None:
+        crop = np.ascontiguousarray(offer.shot.crop)
+        header = {
+            "match": match_header(offer.match),
+            "shot": {"frame": offer.shot.frame, "at": offer.shot.at, "score": offer.shot.score},
+            "shot_at": offer.shot_at.isoformat(),
+            "now": offer.now.isoformat(),
+            "frame": offer.frame,
+            "shape": list(crop.shape),
+        }
+        self._send(offer.camera, CROP, header, crop.tobytes())
+
+
+def send_request(
+    client: redis.Redis,
+    names: Names,
+    key: BrokerKey,
+    matcher: str,
+    worker: str,
+    camera: str,
+    match: Match,
+) -> None:
+    """The matcher asks a worker for a matched track's best shot."""
+    stream = names.requests(worker)
+    header = {"camera": camera, "match": match_header(match)}
+    fields = key.seal(stream, REQUEST, matcher, header)
+    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=True)  # type: ignore[arg-type]

@@ -1,0 +1,63 @@
+"""The process kit of the distributed tests: workers and matchers as separate processes, and a
+bounded wait."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+MATCHER_PROC = Path(__file__).with_name("matcher_proc.py")
+TESTS = Path(__file__).resolve().parents[1]
+"""On the processes' PYTHONPATH, so that the matcher process finds the test kit (govkit)."""
+
+
+class Procs:
+    """Workers and matchers as separate processes, each logging to a file; all killed at the
+    end of the test."""
+
+    def __init__(self, redis_url: str, namespace: str, workdir: Path, env: dict[str, str]):
+        self.redis_url, self.namespace, self.workdir, self.env = redis_url, namespace, workdir, env
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, name: str, args: list[str], **env: str) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{name}.log").open("wb")
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env | {"PYTHONPATH": str(TESTS)} | env,
+        )
+        self.started.append(proc)
+        return proc
+
+    def worker(self, deployment: str, worker_id: str, *extra: str, **env: str):
+        args = ["-m", "openlfr.cli.distributed", "worker", "--deployment", deployment]
+        args += ["--broker", self.redis_url, "--namespace", self.namespace, "--id", worker_id]
+        return self._start(worker_id, [*args, "--pacing", "video", *extra], **env)
+
+    def matcher(self, deployment: str, member: str, watchlist: Path, camera: str, **env: str):
+        args = [str(MATCHER_PROC), self.redis_url, self.namespace, deployment, member]
+        return self._start(member, [*args, str(watchlist), camera], **env)
+
+    def log(self, name: str) -> str:
+        return (self.workdir / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(10)
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.25):  # type: ignore[no-untyped-def]
+    """Poll until `condition()` is truthy (returned), or fail saying what did not happen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every)
+    pytest.fail(f"not within {timeout:.0f} s: {what}")

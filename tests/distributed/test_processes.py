@@ -1,0 +1,127 @@
+"""Workers and matchers as separate processes on real Redis and PostgreSQL: a dead worker's
+camera moves, a dead matcher loses and duplicates no alert, strangers leave nothing in Redis,
+and a worker with the wrong key is refused."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import redis
+from distkit import Procs, wait_for
+
+from openlfr.distributed.broker import Names, new_broker_key
+from openlfr.services.alerts import list_alerts
+from openlfr.store.db import open_database
+from openlfr.store.uow import UnitOfWork
+
+#: A dead worker's camera runs elsewhere within heartbeat TTL (3 s) + one coordinator tick
+#: (1 s) + one assignment poll (1 s) + the engine's start; the bound below is generous.
+MOVE_BOUND = 20.0
+
+
+def _client(procs: Procs) -> redis.Redis:
+    return redis.Redis.from_url(procs.redis_url)
+
+
+def _worker_info(client: redis.Redis, names: Names, worker: str) -> dict:
+    raw = client.get(names.alive("worker", worker))
+    return json.loads(raw) if raw else {}
+
+
+def _alerts(postgres_url: str, deployment: str) -> list:
+    database = open_database(postgres_url, migrate=False)
+    try:
+        return list_alerts(UnitOfWork(database.sessions), deployment)
+    finally:
+        database.dispose()
+
+
+def _stats(client: redis.Redis, names: Names, member: str) -> dict[str, int]:
+    return {k.decode(): int(v) for k, v in client.hgetall(names.stats(member)).items()}
+
+
+def _decision_streams_empty(client: redis.Redis, names: Names) -> bool:
+    keys = list(client.scan_iter(match=f"{names.base}:decide:*"))
+    return all(client.xlen(k) == 0 and not client.xpending(k, "matchers")["pending"] for k in keys)
+
+
+def test_a_dead_workers_camera_moves_to_another(
+    procs: Procs, deployment: str, watchlist_file: Path, short_clip: Path
+) -> None:
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    procs.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
+    first = procs.worker(deployment, "w1", "--loop")
+    wait_for(
+        lambda: "cam-1" in _worker_info(client, names, "w1").get("cameras", []), 60, "w1 runs cam-1"
+    )
+    procs.worker(deployment, "w2", "--loop")
+    wait_for(lambda: _worker_info(client, names, "w2"), 30, "w2 heartbeats")
+    first.send_signal(signal.SIGKILL)
+    wait_for(
+        lambda: "cam-1" in _worker_info(client, names, "w2").get("cameras", []),
+        MOVE_BOUND,
+        "cam-1 moved to w2",
+    )
+    assert client.hget(names.assignment, "cam-1") == b"w2"
+
+
+def test_a_dead_matcher_loses_no_alert_and_duplicates_none(
+    procs: Procs, deployment: str, postgres_url: str, watchlist_file: Path, short_clip: Path
+) -> None:
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    matchers = {
+        member: procs.matcher(deployment, member, watchlist_file, f"cam-1={short_clip}")
+        for member in ("m1", "m2")
+    }
+    procs.worker(deployment, "w1")
+    wait_for(lambda: _alerts(postgres_url, deployment), 90, "the first alert")
+    holder = client.get(names.lease("0")).decode()
+    matchers[holder].send_signal(signal.SIGKILL)
+    survivor = ({"m1", "m2"} - {holder}).pop()
+    wait_for(lambda: "cam-1" in _worker_info(client, names, "w1").get("ended", []), 90, "clip end")
+    wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
+    subjects = sorted(a.subject for a in _alerts(postgres_url, deployment))
+    assert subjects == ["Ahmed_Chalabi", "Richard_Gere"], procs.log("w1")
+    assert _stats(client, names, survivor).get("alerts", 0) >= 1  # it took over mid-stream
+
+
+def test_strangers_leave_no_template_in_redis(
+    procs: Procs, deployment: str, data_dir: Path, watchlist_file: Path, postgres_url: str
+) -> None:
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    crowd = data_dir / "video/crowd-1080p/crowd.mp4"
+    procs.matcher(deployment, "m1", watchlist_file, f"cam-1={crowd}")
+    procs.worker(deployment, "w1", "--detect-side", "960")
+    wait_for(lambda: "cam-1" in _worker_info(client, names, "w1").get("ended", []), 90, "clip end")
+    wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
+    assert _stats(client, names, "m1").get("compared", 0) >= 5  # the crowd was searched
+    assert not _alerts(postgres_url, deployment)
+    procs.stop()
+    kinds = {}
+    for key in client.scan_iter(match=f"{procs.namespace}:*"):
+        kind = client.type(key).decode()
+        kinds[key.decode().removeprefix(names.base + ":")] = kind
+        if kind == "stream":
+            assert client.xlen(key) == 0, key
+        elif kind == "string":
+            assert len(client.get(key) or b"") < 200, key  # leases, heartbeats: no blobs
+        elif kind == "hash":
+            values = client.hgetall(key).values()
+            assert all(len(v) < 300 for v in values), key  # config, cameras, counts
+    assert not [k for k in kinds if k.startswith(("evidence:", "decided:"))], kinds
+    assert {k for k, kind in kinds.items() if kind == "stream"} <= {"decide:0"}, kinds
+
+
+def test_a_worker_with_the_wrong_key_is_refused(
+    procs: Procs, deployment: str, postgres_url: str, watchlist_file: Path, short_clip: Path
+) -> None:
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    procs.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
+    impostor = procs.worker(deployment, "w1", OPENLFR_BROKER_KEY=new_broker_key())
+    assert wait_for(lambda: impostor.poll() is not None, 90, "the worker refused") and True
+    assert impostor.returncode == 3 and "wrong broker key" in procs.log("w1")
+    assert _stats(client, names, "m1")["refused"] >= 1
+    wait_for(lambda: _decision_streams_empty(client, names), 30, "refused messages deleted")
+    assert not _alerts(postgres_url, deployment)
