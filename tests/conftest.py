@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from environment import under_ci
 
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytest_plugins = ["databases"]
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,6 @@ def data_dir() -> Path:
     if path is not None and path.is_dir():
         return path
     reason = f"shared test data not found (OPENLFR_DATA={raw!r})"
-    if _under_ci():
+    if under_ci():
         pytest.fail(reason)
     pytest.skip(reason)

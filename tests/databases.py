@@ -1,6 +1,8 @@
-"""Database fixtures for the governance tests: every `uow` test runs on SQLite (a temp file) and
-on PostgreSQL (127.0.0.1:5432 if reachable, else a throwaway server started from the installed
-binaries), each session in a fresh, uniquely named database dropped afterwards."""
+"""Database fixtures shared by every area (a pytest plugin, see tests/conftest.py).
+
+Every `uow` test runs on SQLite (a temp file) and on PostgreSQL (127.0.0.1:5432 if reachable,
+else a throwaway server started from the installed binaries), each session in a fresh, uniquely
+named database dropped afterwards."""
 
 from __future__ import annotations
 
@@ -16,19 +18,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from govkit import Flow, add_people
 from sqlalchemy.engine import make_url
 
+from environment import under_ci
+from govkit import Flow, add_people
 from openlfr.store.db import Database, open_database
 from openlfr.store.uow import UnitOfWork
 
 SERVER_URL = os.environ.get(
     "OPENLFR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _conninfo(url: str) -> str:
@@ -93,7 +92,7 @@ def postgres_server() -> Iterator[str]:
         reason = "no PostgreSQL reachable and no initdb found"
     if started is None:
         shutil.rmtree(workdir, ignore_errors=True)
-        if _under_ci():
+        if under_ci():
             pytest.fail(reason)
         pytest.skip(reason)
     url, stop = started
@@ -117,7 +116,7 @@ def postgres_database(postgres_server: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _empty_postgres(url: str) -> None:
+def empty_postgres(url: str) -> None:
     with psycopg.connect(_conninfo(url), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
@@ -129,7 +128,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'openlfr.db'}"
     url: str = request.getfixturevalue("postgres_database")
-    _empty_postgres(url)
+    empty_postgres(url)
     return url
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from typer.testing import CliRunner, Result
 
 from openlfr.cli import app
+from openlfr.store.migrate import shipped_revision
 
 REF = "LFR-CLI-1"
 
@@ -45,7 +46,7 @@ def test_the_cli_runs_a_deployment_end_to_end(cli: Cli, tmp_path: Path) -> None:
     form_file = _file(tmp_path, "form.json", form(**window))
     authority_file = _file(tmp_path, "authority.json", authority())
 
-    assert "revision 0001" in cli("db", "upgrade").output
+    assert f"revision {shipped_revision()}" in cli("db", "upgrade").output
     cli("users", "add", "admin", "Ada Admin", "--role", "administrator")
     for user, name, role, rank in [
         ("alice", "PS Alice", "applicant", "sergeant"),

@@ -14,7 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from openlfr import __version__
 from openlfr.biometrics.batch import default_workers, main_faces
 from openlfr.biometrics.embedder import SFACE_SPEC
+from openlfr.cli._shared import unit_of_work
+from openlfr.eval.equitability import measure_equitability, read_demographics
 from openlfr.eval.identification import score, split_folder
+from openlfr.eval.video import load_truth
+from openlfr.eval.video import run as run_video
+from openlfr.live.engine import EngineSettings
+from openlfr.live.sources import Pacing
+from openlfr.services.equitability import store_evidence
 
 app = typer.Typer(help="Run the evaluation protocols (../shared/design/eval-protocol.md).")
 console = Console(stderr=True)
@@ -70,3 +77,72 @@ def identification(
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2%}"
+
+
+@app.command("video")
+def video(
+    truth: Annotated[Path, typer.Argument(help="LFR-VID-1 truth.json.", exists=True)],
+    out: Annotated[Path, typer.Option(help="Folder for alerts.jsonl and summary.json.")] = Path(
+        "var/eval/video"
+    ),
+    threshold: Annotated[float, typer.Option(help="Alert threshold (cosine score).")] = 0.45,
+    pacing: Annotated[Pacing, typer.Option(help="realtime (as live) or video time.")] = (
+        Pacing.REALTIME
+    ),
+    detect_side: Annotated[int, typer.Option(help="Longest side the detector sees.")] = 640,
+) -> None:
+    """LFR-VID-1: the live engine on a video with ground truth."""
+    settings = EngineSettings(threshold=threshold, pacing=pacing, detect_side=detect_side)
+    summary = run_video(load_truth(truth), out, settings)
+    console.print(
+        f"found {summary['found']}/{summary['watchlisted_appearances']}, "
+        f"false alerts {summary['false_alerts']} "
+        f"({summary['false_alerts_per_1000_passers_by']:.1f} per 1,000 passers-by), "
+        f"duplicates {summary['duplicate_alerts']}, latency p95 {summary['latency_p95_s']} s, "
+        f"faces seen {summary['faces_seen']} of {summary['passers_by_truth']}; written to {out}"
+    )
+
+
+@app.command("equitability")
+def equitability(
+    folder: Annotated[Path, typer.Argument(help="One subfolder per identity.", exists=True)],
+    demographics: Annotated[
+        Path, typer.Option(help="CSV: face_id, face_age, face_gender, face_eth.")
+    ],
+    threshold: Annotated[float, typer.Option(help="The threshold in use.")],
+    out: Annotated[Path, typer.Option(help="JSON evidence document to write.")] = Path(
+        "var/eval/equitability.json"
+    ),
+    file_as: Annotated[
+        str | None, typer.Option("--file-as", help="Also file it in the database as this user.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes (default: every core).")] = 0,
+) -> None:
+    """Equitability evidence: LFR-ID-1 per demographic group at the threshold in use."""
+    split = split_folder(folder)
+    templates = {
+        r.path: r.sample.template
+        for r in main_faces(split.images, workers or default_workers())
+        if r.sample is not None
+    }
+    provenance = {
+        "gallery": folder.resolve().name,
+        "measured": datetime.now(UTC).date().isoformat(),
+        "openlfr": __version__,
+    }
+    evidence = measure_equitability(
+        split,
+        templates,
+        read_demographics(demographics),
+        threshold,
+        SFACE_SPEC.model_id,
+        provenance,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(evidence.model_dump_json(indent=1))
+    for g in evidence.groups:
+        console.print(f"{g.attribute}={g.group} (n={g.subjects}): {g.finding}")
+    if file_as:
+        version, digest = store_evidence(unit_of_work(), file_as, evidence)
+        console.print(f"filed as version {version}, {digest}")
+    console.print(f"{evidence.digest}; written to {out}")

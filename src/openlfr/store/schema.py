@@ -5,8 +5,16 @@ makes Alembic see it."""
 
 from __future__ import annotations
 
+from openlfr.store import (
+    account_tables,
+    alert_tables,
+    delivery_tables,
+    evidence_tables,
+    watchlist_tables,
+)
 from openlfr.store.tables import Base
 
 metadata = Base.metadata
 
-__all__ = ["metadata"]
+AREA_TABLES = (account_tables, alert_tables, delivery_tables, evidence_tables, watchlist_tables)
+"""Named so that the imports above are plainly used: each registers its tables on `Base`."""
