@@ -26,9 +26,8 @@ import numpy as np
 import redis
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "governance"))
+sys.path.insert(0, str(ROOT / "tests"))
 from govkit import START, Flow, add_people  # noqa: E402
-
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402
 from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402
 from openlfr.eval.video import enrol, load_truth  # noqa: E402

@@ -20,11 +20,11 @@ from itertools import cycle, islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "governance"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from govkit import Flow, add_people  # noqa: E402
 from sqlalchemy import update  # noqa: E402
 
+from govkit import Flow, add_people  # noqa: E402
 from openlfr.services.watchlist_import import COLUMNS, import_records  # noqa: E402
 from openlfr.services.watchlists import build_snapshot  # noqa: E402
 from openlfr.store.db import open_database  # noqa: E402

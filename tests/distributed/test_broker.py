@@ -9,8 +9,8 @@ from datetime import timedelta
 import cv2
 import numpy as np
 import pytest
-from govkit import START
 
+from govkit import START
 from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.broker import BrokerError, BrokerKey, BrokerRefused, new_broker_key
 from openlfr.domain.alerts import Alert, Sighting

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from govkit import Flow, execute_sql
 from typer.testing import CliRunner
 
+from govkit import Flow, execute_sql
 from openlfr.cli import app
 from openlfr.services.audit import audit_history, verify_chain
 from openlfr.store import audit

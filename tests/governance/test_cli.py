@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from govkit import authority, case, form
 from pydantic import BaseModel
 from typer.testing import CliRunner, Result
 
+from govkit import authority, case, form
 from openlfr.cli import app
 from openlfr.store.migrate import shipped_revision
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from govkit import T0, Flow, authority
 from sqlalchemy import func, select
 
+from govkit import T0, Flow, authority
 from openlfr.domain import authorising
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.errors import ConcurrentChange, GovernanceError

@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from govkit import END, SNAPSHOT, START, T0, Flow, authority, form, oral, terms
 
+from govkit import END, SNAPSHOT, START, T0, Flow, authority, form, oral, terms
 from openlfr.domain.authority import DecisionPoint
 from openlfr.domain.command import ChecklistItem, WatchlistImport
 from openlfr.domain.deployment import State

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from govkit import END, SNAPSHOT, START, T0, Flow, authority, form, oral
 
+from govkit import END, SNAPSHOT, START, T0, Flow, authority, form, oral
 from openlfr.domain.deployment import DecisionKind, State
 from openlfr.domain.errors import AuthorityRefused, TransitionRefused
 from openlfr.domain.roles import Role

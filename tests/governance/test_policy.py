@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from govkit import T0, Flow
 
+from govkit import T0, Flow
 from openlfr.domain.errors import PermissionRefused, PolicyInvalid
 from openlfr.domain.policy_file import bundled_policy, bundled_policy_text, parse_policy
 from openlfr.services import deployments

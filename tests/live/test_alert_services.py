@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from govkit import START, Flow
 
+from govkit import START, Flow
 from openlfr.domain.alerts import Alert, AlertRefused, Candidate, Outcome, Sighting, Verdict
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.metrics import CameraMetrics

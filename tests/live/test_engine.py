@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from govkit import END, START, Flow
 
 from conftest import deployment_gate
+from govkit import END, START, Flow
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.domain.errors import RunRefused
 from openlfr.eval.video import Truth, enrol, run

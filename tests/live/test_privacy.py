@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from govkit import START, Flow
 
 from conftest import deployment_gate
+from govkit import START, Flow
 from openlfr.biometrics.detector import Face, FaceDetector
 from openlfr.biometrics.embedder import OnnxEmbedder
 from openlfr.biometrics.engine import FaceEngine

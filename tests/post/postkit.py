@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from govkit import END, START, Flow
-
 from openlfr.domain.alerts import Alert, Candidate, Outcome, Verdict
 from openlfr.domain.metrics import CameraMetrics, Gap
 from openlfr.domain.roles import Actor, Role

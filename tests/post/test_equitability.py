@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from govkit import Flow
 
+from govkit import Flow
 from openlfr.biometrics.batch import main_faces
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.domain.errors import PermissionRefused

@@ -8,9 +8,9 @@ import io
 import json
 from datetime import timedelta
 
-from govkit import START, Flow
 from postkit import CLOSED, EXPECTED, FACES_SEEN, STOPPED, scripted_deployment
 
+from govkit import START, Flow
 from openlfr.domain.alerts import Outcome
 from openlfr.domain.register import REGISTER_COLUMNS
 from openlfr.reports import register as register_report

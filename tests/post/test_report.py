@@ -7,10 +7,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from govkit import Flow
 from postkit import CLOSED, SCRIPT, scripted_deployment
 from pypdf import PdfReader
 
+from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.reports.cancellation import render_html
 from openlfr.reports.pdf import cancellation_pdf

@@ -7,9 +7,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from govkit import Flow
 from postkit import CLOSED, SCRIPT, add_dpo, scripted_deployment
 
+from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.services import alerts, reports, retention
 from openlfr.services.redress import redress

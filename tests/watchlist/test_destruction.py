@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from govkit import END, START, Flow
 from snapkit import pool
 from sqlalchemy import func, select
 from wlkit import Row, portrait
 
+from govkit import END, START, Flow
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.imageio import load_image
 from openlfr.domain.errors import PermissionRefused

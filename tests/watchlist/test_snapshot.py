@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from govkit import Flow, form
 from snapkit import pool
 from wlkit import Row
 
+from govkit import Flow, form
 from openlfr.domain.watchlist import WatchlistRefused, snapshot_hash
 from openlfr.services import deployments, operations
 from openlfr.services.watchlist_vetting import resolve_duplicate
