@@ -1,30 +1,30 @@
 """One deployment through a real browser (Debian's chromium), from a new application to its
-published register entry: every person logs in and does their step by clicking, and the
-operator's alert arrives on the console by server-sent events.
-
-Two steps are done through the services, not the browser, until their APIs exist (marked
-LEAD below): the watchlist import and running the live engine on a clip."""
+published register entry: every person logs in and does their step by clicking. Gold imports
+four walk-past people with their photos and freezes the snapshot, starts the camera on the
+first seconds of walkpast.mp4 (an allow-listed source), and the real engine's alert reaches
+the operator by server-sent events; after the stop the DPO's retention run destroys the
+watchlist, Gold submits the cancellation report and the register shows the figures."""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import cv2
 import pytest
 import uvicorn
-from govkit import PEOPLE
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from conftest import DPO, PASSWORD, small_jpeg
-from openlfr.domain.alerts import Alert, Candidate
-from openlfr.domain.command import WatchlistImport
-from openlfr.live.desk import AlertEvent
-from openlfr.services import accounts, alerts, deployments, operations
+from conftest import DPO, PASSWORD
+from govkit import PEOPLE
+from openlfr.services import accounts
 from openlfr.services.users import add_user
 from openlfr.store.db import Database, open_database
 from openlfr.store.uow import UnitOfWork
@@ -56,11 +56,65 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+WATCHLISTED = ("Richard_Gere", "Ahmed_Chalabi", "Karen_Mok", "Sean_Astin")
+"""Richard_Gere is the first watchlisted person to walk past (truth.json: frames 92-147)."""
+CLIP_FRAMES = 160
+SOURCE = "walkpast-clip"
+
+
+def cut_clip(video: Path, out: Path, frames: int) -> Path:
+    """The first `frames` frames of the walk-past video, as the camera the console runs."""
+    reader = cv2.VideoCapture(str(video))
+    fps = reader.get(cv2.CAP_PROP_FPS)
+    ok, frame = reader.read()
+    assert ok, video
+    height, width = frame.shape[:2]
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    for _ in range(frames):
+        writer.write(frame)
+        ok, frame = reader.read()
+        if not ok:
+            break
+    writer.release()
+    reader.release()
+    return out
+
+
+def watchlist_upload(walkpast: Path, out: Path) -> tuple[Path, list[Path]]:
+    """A pool CSV (docs/WATCHLISTS.md) for the watchlisted people, and their enrolment photos."""
+    truth = json.loads((walkpast / "truth.json").read_text())
+    review = (date.today() + timedelta(days=365)).isoformat()
+    images, rows = [], []
+    for person in WATCHLISTED:
+        photo = walkpast / truth["watchlist"][person][0]
+        images.append(photo)
+        rows.append(
+            {
+                "reference": person,
+                "category": "wanted_by_courts",
+                "legal_basis": f"Warrant for {person} (Magistrates)",
+                "date_of_birth": "1970-01-01",
+                "review_date": review,
+                "image": photo.name,
+                "image_source": "police",
+                "captured_on": "2024-01-01",
+                "disabled": "no",
+                "gender_transition": "no",
+            }
+        )
+    with (out / "records.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return out / "records.csv", images
+
+
 class Site:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clip: Path) -> None:
         self.database: Database = open_database(f"sqlite:///{path / 'browser.db'}")
         self.live = LiveState(vault=Vault(os.urandom(32)))
-        app = create_app(WebSettings(secure_cookies=False), self.database, self.live)
+        settings = WebSettings(secure_cookies=False, camera_sources={SOURCE: str(clip)})
+        app = create_app(settings, self.database, self.live)
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(
@@ -82,8 +136,14 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    running = Site(tmp_path)
+def walkpast(data_dir: Path) -> Path:
+    return data_dir / "walkpast-dev"
+
+
+@pytest.fixture
+def site(tmp_path: Path, walkpast: Path) -> Iterator[Site]:
+    clip = cut_clip(walkpast / "walkpast.mp4", tmp_path / "clip.mp4", CLIP_FRAMES)
+    running = Site(tmp_path, clip)
     yield running
     running.stop()
 
@@ -232,7 +292,9 @@ def authorise(browser: Browser, site: Site, ref: str) -> None:
     page.context.close()
 
 
-def prepare_and_start(browser: Browser, site: Site, ref: str) -> None:
+def prepare_and_start(
+    browser: Browser, site: Site, ref: str, upload: tuple[Path, list[Path]]
+) -> None:
     page = as_user(browser, site, "gail")
     page.goto(f"{site.url}/deployments/{ref}/checklist")
     for post, person in (
@@ -256,54 +318,44 @@ def prepare_and_start(browser: Browser, site: Site, ref: str) -> None:
         row.locator("button").click()
         expect(page.locator(f"#item-{item}")).to_have_class("done")
     page.locator("#item-cameras button").click()
-    # LEAD: replace with the watchlist import page once services/watchlists.py exposes a
-    # one-call import for the web (see docs/WEB.md); the snapshot is recorded by the service.
-    imported = WatchlistImport(
-        snapshot_hash="sha256:browser", size=3, categories=["wanted_by_courts"]
-    )
-    operations.record_watchlist_import(site.uow(), "gail", ref, imported)
-    page.reload()
+
+    page.click("text=Import the watchlist")
+    page.click("text=force's pool")
+    records, images = upload
+    page.set_input_files("input[name=records]", str(records))
+    page.set_input_files("input[name=images]", [str(image) for image in images])
+    page.click("button:has-text('Import and vet')")
+    expect(page.locator("#imported-count")).to_contain_text(f"{len(images)} records")
+    shot(page, "04-watchlist-import")
+    page.goto(f"{site.url}/deployments/{ref}/watchlist")
+    page.click("button:has-text('Build the snapshot')")
+    expect(page.locator("#snapshot-size")).to_have_text(str(len(images)))
+    expect(page.locator(".snapshot-report")).to_contain_text("per 10,000")
+    shot(page, "04-watchlist-snapshot")
+    page.click(f"text={ref} checklist")
+    expect(page.locator("#item-watchlist_imported")).to_have_class("done")
     shot(page, "04-checklist")
     page.click("button:has-text('Mark ready')")
     page.click("button:has-text('Go live')")
     expect(page.locator("h1")).to_contain_text("live")
+    page.select_option("select[aria-label='source for cam-1']", SOURCE)
+    page.click("button:has-text('Run the cameras')")
+    expect(page.locator("#engine-status")).to_have_text("running")
     page.context.close()
 
 
-def raise_alert(site: Site, ref: str) -> None:
-    """LEAD: replace with the live engine's run of walkpast.mp4 (first watchlisted appearance)
-    once it can be started against a deployment; this is what its AlertDesk does per alert."""
-    deployment_id = deployments.get_deployment(site.uow(), ref).id
-    now = datetime.now(UTC)
-    alert = Alert(
-        deployment_id=deployment_id,
-        camera="cam-1",
-        track="t7",
-        subject="WL-0007",
-        score=0.71,
-        candidates=[
-            Candidate(subject="WL-0007", score=0.71),
-            Candidate(subject="WL-0101", score=0.5),
-        ],
-        best_shot_frame=40,
-        best_shot_at=now,
-        raised_at=now,
-        raised_at_frame=42,
-    )
-    alerts.record_alert(site.uow(), alert, small_jpeg(), site.live.vault())
-    site.live.hub.publish(AlertEvent("raised", alert))
-
-
-def adjudicate_and_engage(browser: Browser, site: Site, ref: str) -> None:
+def adjudicate_and_engage(browser: Browser, site: Site, ref: str) -> str:
     operator = as_user(browser, site, "otto")
     operator.goto(f"{site.url}/deployments/{ref}/console")
     expect(operator.locator("#live-status")).to_have_text("live")
-    raise_alert(site, ref)
-    row = operator.locator("#alert-queue tbody tr").first
-    expect(row).to_contain_text("WL-0007")
+    row = operator.locator("#alert-queue tbody tr", has_text=WATCHLISTED[0])
+    expect(row).to_be_visible(timeout=90_000)  # the engine's alert, pushed by SSE
+    expect(row).to_have_class("status-raised fresh")
     shot(operator, "05-operator-console")
     row.locator("a").click()
-    expect(operator.locator(".side-by-side img")).to_be_visible()
+    for image in operator.locator(".side-by-side img").all():
+        expect(image).to_be_visible()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     shot(operator, "06-alert-side-by-side")
     operator.click("button:has-text('True alert')")
     expect(operator.locator(".verdict")).to_contain_text("true alert")
@@ -319,36 +371,84 @@ def adjudicate_and_engage(browser: Browser, site: Site, ref: str) -> None:
     officer.click("button:has-text('Record the engagement')")
     expect(officer.locator(".engagement")).to_contain_text("arrest")
     officer.context.close()
+    return alert_url
 
 
-def stop_report_publish(browser: Browser, site: Site, ref: str) -> None:
+def stop_and_close(browser: Browser, site: Site, ref: str) -> None:
     page = as_user(browser, site, "gail")
     page.goto(f"{site.url}/deployments/{ref}/console")
     page.locator("input[aria-label='reason to stop']").fill("Objective met")
     page.click("button:has-text('Stop')")
     fill(page, {"summary": "Ran as authorised."})
     page.click("button:has-text('Close the deployment')")
-    fill(page, {"summary": "One true alert, confirmed, arrest. No faults."})
-    page.click("button:has-text('Submit the cancellation report')")
-    shot(page, "08-cancellation-report")
-    page.click("button:has-text('Publish to the register')")
+    expect(page.locator("h1")).to_contain_text("closed")
     page.context.close()
 
 
-def test_a_deployment_from_application_to_register(browser: Browser, site: Site) -> None:
+def retention_destroys_the_watchlist(browser: Browser, site: Site, alert_url: str) -> None:
+    dpo = as_user(browser, site, DPO.username)
+    dpo.click("text=Retention")
+    expect(dpo.locator("table").first).to_contain_text("watchlist_snapshot")
+    dpo.click("button:has-text('Delete what is due now')")
+    expect(dpo.locator("#watchlists-destroyed")).to_have_text("1")
+    shot(dpo, "10-retention-run")
+    dpo.context.close()
+    operator = as_user(browser, site, "otto")
+    operator.goto(alert_url)
+    expect(operator.locator(".watchlist-gone")).to_have_text("destroyed with the watchlist")
+    operator.context.close()
+
+
+def report_and_publish(browser: Browser, site: Site, ref: str) -> None:
+    page = as_user(browser, site, "gail")
+    page.goto(f"{site.url}/deployments/{ref}/report")
+    fill(
+        page,
+        {
+            "evaluation": "One wanted person found and arrested. No faults.",
+            "lessons": "Signage at the second exit was late.",
+        },
+    )
+    page.click("button:has-text('Submit the cancellation report')")
+    expect(page.locator(".cancellation-report")).to_contain_text("Submitted by gail")
+    expect(page.locator(".cancellation-report")).to_contain_text("watchlist snapshot")
+    pdf = page.request.get(site.url + (page.locator("#report-pdf").get_attribute("href") or ""))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    shot(page, "08-cancellation-report")
+    page.click("button:has-text('Publish to the register')")
+    expect(page).to_have_url(f"{site.url}/register")
+    page.context.close()
+
+
+def test_a_deployment_from_application_to_register(
+    browser: Browser, site: Site, walkpast: Path, tmp_path: Path
+) -> None:
+    upload = watchlist_upload(walkpast, tmp_path)
     first_run(browser, site)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     ref = apply(browser, site, now - timedelta(minutes=5), now + timedelta(hours=6))
     authorise(browser, site, ref)
-    prepare_and_start(browser, site, ref)
-    adjudicate_and_engage(browser, site, ref)
-    stop_report_publish(browser, site, ref)
+    prepare_and_start(browser, site, ref, upload)
+    alert_url = adjudicate_and_engage(browser, site, ref)
+    stop_and_close(browser, site, ref)
+    retention_destroys_the_watchlist(browser, site, alert_url)
+    report_and_publish(browser, site, ref)
 
     public = browser.new_context().new_page()
     public.goto(f"{site.url}/register")
-    expect(public.locator("table.register")).to_contain_text(ref)
-    expect(public.locator("svg.chart")).to_be_visible()
+    expect(public.locator("section.register table").first).to_contain_text(
+        "High Street station exit"
+    )
+    expect(public.locator("section.register svg").first).to_be_visible()
     shot(public, "09-public-register")
+    (row,) = json.loads(public.request.get(f"{site.url}/register.json").text())
+    assert row["Watchlist size"] == len(WATCHLISTED)
+    assert row["True alerts (confirmed)"] == 1
+    assert row["Outcomes (arrest)"] == 1
+    assert row["Total alerts"] >= 1
+    assert row["Faces seen"] >= 1
+    exported = public.request.get(f"{site.url}/register.csv").text()
+    assert exported.splitlines()[1].startswith("High Street station exit")
     dashboard = as_user(browser, site, "alice")
     shot(dashboard, "01-dashboard")
     public.context.close()

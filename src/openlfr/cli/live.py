@@ -4,21 +4,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import _database, refusals, unit_of_work
+from openlfr.cli._shared import _database, refusals
 from openlfr.eval.walkpast import WalkpastSpec, build
-from openlfr.live.desk import AlertDesk
-from openlfr.live.engine import EngineSettings, LiveEngine
-from openlfr.live.gate import DeploymentGate
-from openlfr.live.sources import open_source
-from openlfr.services import deployments
-from openlfr.services.alerts import StoreAlertSink, StoreMetricsSink
-from openlfr.services.watchlists import load_live_watchlist
+from openlfr.live.assemble import assemble_engine
 from openlfr.store.db import database_url
 from openlfr.store.vault import Vault
 
@@ -40,19 +33,10 @@ def run(
     """Process the cameras in real time until the deployment is stopped, its window ends, or
     Ctrl-C. Alerts go to the database (images encrypted); metrics are saved as it runs."""
     sources = dict(spec.split("=", 1) for spec in camera)
-    vault = Vault.from_environment()
     database = _database(database_url())
-    watchlist = load_live_watchlist(unit_of_work(), key, vault)
-    ref = deployments.get_deployment(unit_of_work(), key).id
-    engine = LiveEngine(
-        {name: open_source(source) for name, source in sources.items()},
-        watchlist,
-        AlertDesk(ref, StoreAlertSink(database, vault)),
-        DeploymentGate(lambda: deployments.get_deployment(unit_of_work(), key)),
-        EngineSettings(threshold=threshold, detect_side=detect_side),
-        datetime.now(UTC),
-        StoreMetricsSink(database, key),
-    )
+    engine = assemble_engine(
+        database, Vault.from_environment(), key, sources, threshold, detect_side
+    ).engine
     engine.start()
     typer.echo(f"{key}: live on {', '.join(sources)}")
     try:

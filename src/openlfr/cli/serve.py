@@ -17,12 +17,18 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the console. Behind HTTPS keep secure cookies (the default); for plain
-    http://127.0.0.1 in development set OPENLFR_SECURE_COOKIES=0."""
+    http://127.0.0.1 in development set OPENLFR_SECURE_COOKIES=0. Retention runs every
+    OPENLFR_RETENTION_INTERVAL_SECONDS (3600); the console may start cameras only on the
+    sources in OPENLFR_CAMERA_SOURCES ("cam-1=rtsp://...,cam-2=/srv/video.mp4")."""
+    from dataclasses import replace
+
     import uvicorn
 
     from openlfr.web.app import create_app
+    from openlfr.web.settings import WebSettings
 
-    uvicorn.run(create_app(), host=host, port=port, proxy_headers=False, log_level="info")
+    settings = replace(WebSettings.from_environment(), run_retention=True)
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, log_level="info")
 
 
 @app.command("set-password")

@@ -5,6 +5,8 @@ as JSON with a status that says what kind of refusal it was."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,8 +22,11 @@ from openlfr.domain.errors import (
     NotFound,
     PermissionRefused,
 )
+from openlfr.services.retention import RetentionScheduler
 from openlfr.store.db import Database, open_database
+from openlfr.store.uow import UnitOfWork
 from openlfr.web.auth import NotLoggedIn, Refused, current_actor
+from openlfr.web.engines import Engines
 from openlfr.web.live_state import LiveState
 from openlfr.web.pages import redirect, render
 from openlfr.web.routes import ROUTERS
@@ -74,6 +79,28 @@ def _install_handlers(app: FastAPI) -> None:
         return _refusal(request, 422, "the request is not valid", problems)
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the server is up: the retention schedule (if the settings ask for it). At
+    shutdown: the schedule and every live engine the console started are stopped."""
+    settings: WebSettings = app.state.settings
+    database: Database = app.state.database
+    app.state.retention = None
+    if settings.run_retention:
+        app.state.retention = RetentionScheduler(
+            lambda: UnitOfWork(database.sessions),
+            app.state.live.vault(),
+            settings.retention_interval_seconds,
+        )
+        app.state.retention.start()
+    try:
+        yield
+    finally:
+        if app.state.retention is not None:
+            app.state.retention.stop()
+        app.state.engines.stop_all()
+
+
 def create_app(
     settings: WebSettings | None = None,
     database: Database | None = None,
@@ -88,10 +115,12 @@ def create_app(
         docs_url=None,  # the Swagger and ReDoc pages load scripts from a CDN: not here
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.database = database or open_database(settings.database_url)
     app.state.live = live or LiveState()
+    app.state.engines = Engines(app.state.live)
     app.state.throttle = LoginThrottle(
         settings.login_failures_allowed, settings.login_lockout_seconds
     )

@@ -1,4 +1,5 @@
-"""How the console is run: database, cookie security and the secret that signs CSRF tokens."""
+"""How the console is run: database, cookie security, the secret that signs CSRF tokens, the
+camera sources an administrator allows, and the retention schedule."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ def _flag(name: str, default: bool) -> bool:
     return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def parse_sources(raw: str) -> dict[str, str]:
+    """`name=source,name=source` (OPENLFR_CAMERA_SOURCES): a video file, an rtsp/http URL or
+    a webcam index per name. Browser users pick a name; they never type a path or URL."""
+    sources = {}
+    for item in raw.split(","):
+        name, _, source = item.partition("=")
+        if name.strip() and source.strip():
+            sources[name.strip()] = source.strip()
+    return sources
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """`secure_cookies` must stay on behind HTTPS; turn it off only for http://127.0.0.1 in
@@ -22,6 +34,11 @@ class WebSettings:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     login_failures_allowed: int = 5
     login_lockout_seconds: int = 900
+    camera_sources: dict[str, str] = field(default_factory=dict)
+    """The only sources the console may start a camera on, by name."""
+    run_retention: bool = False
+    """Run `services.retention.RetentionScheduler` while the app is up (`openlfr serve`)."""
+    retention_interval_seconds: float = 3600.0
 
     @classmethod
     def from_environment(cls) -> WebSettings:
@@ -29,6 +46,10 @@ class WebSettings:
         return cls(
             database_url=os.environ.get("OPENLFR_DATABASE_URL"),
             secure_cookies=_flag("OPENLFR_SECURE_COOKIES", True),
+            camera_sources=parse_sources(os.environ.get("OPENLFR_CAMERA_SOURCES", "")),
+            retention_interval_seconds=float(
+                os.environ.get("OPENLFR_RETENTION_INTERVAL_SECONDS", "3600")
+            ),
             **({"secret": secret.encode()} if secret else {}),
         )
 

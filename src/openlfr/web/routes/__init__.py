@@ -8,13 +8,16 @@ from openlfr.web.routes import (
     admin,
     api,
     application,
+    cameras,
     command,
     console,
     dashboard,
+    dpo,
     preparation,
     register,
     review,
     session,
+    watchlist,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -26,6 +29,9 @@ ROUTERS: list[APIRouter] = [
     preparation.router,
     command.router,
     console.router,
+    cameras.router,
+    watchlist.router,
+    dpo.router,
     register.router,
     api.router,
 ]

@@ -3,7 +3,6 @@ as the pages: a POST carries the token in the X-CSRF-Token header."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,9 +11,8 @@ from pydantic import BaseModel
 from openlfr.domain.alerts import Alert, Verdict
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import alerts, deployments
+from openlfr.services import alerts, deployments, reports
 from openlfr.web.auth import CONSOLE, STAFF, Allow, Public, unit_of_work
-from openlfr.web.routes.register import published
 
 router = APIRouter(prefix="/api", tags=["api"])
 Staff = Annotated[Actor, Depends(Allow(*STAFF))]
@@ -28,22 +26,6 @@ class DeploymentSummary(BaseModel):
     state: State
     applicant: str
     location: str
-
-
-class RegisterRow(BaseModel):
-    reference: str
-    location: str
-    start: datetime | None
-    end: datetime | None
-    use_case: str
-    watchlist_size: int
-    threshold: float
-    total_alerts: int
-    true_alerts: int
-    false_alerts: int
-    categories: dict[str, int]
-    outcomes: dict[str, int]
-    faces_seen: int
 
 
 class VerdictIn(BaseModel):
@@ -80,10 +62,6 @@ def adjudicate(request: Request, alert_id: str, body: VerdictIn, actor: Operator
 
 
 @router.get("/register")
-def register(request: Request, actor: Visitor) -> list[RegisterRow]:
-    return [
-        RegisterRow(
-            **{k: getattr(row, k) for k in RegisterRow.model_fields if hasattr(row, k)},
-        )
-        for row in published(request)
-    ]
+def register(request: Request, actor: Visitor) -> list[dict[str, str | int | float]]:
+    """The published register, one object per deployment with exactly the MPS columns."""
+    return [entry.row() for entry in reports.register_entries(unit_of_work(request))]

@@ -1,5 +1,6 @@
-"""Gold's hand on the deployment: pause, resume and stop while live; then close it, submit the
-cancellation report (Form 1 Part 3) and publish the register entry."""
+"""Gold's hand on the deployment: pause, resume and stop while live (and the console's running
+engine with it); then close it, submit the cancellation report (Form 1 Part 3: the record plus
+Gold's evaluation and lessons; HTML and PDF) and publish the register entry."""
 
 from __future__ import annotations
 
@@ -7,34 +8,46 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import alerts, deployments, operations
+from openlfr.reports.cancellation import render_html
+from openlfr.reports.pdf import cancellation_pdf
+from openlfr.services import deployments, operations, reports
 from openlfr.web.auth import Allow, unit_of_work
+from openlfr.web.engines import Engines, engines_of
 from openlfr.web.pages import redirect, render
-from openlfr.web.register_view import entry
 
 router = APIRouter(prefix="/deployments/{ref}")
 Gold = Annotated[Actor, Depends(Allow(Role.GOLD))]
+ReportReader = Annotated[Actor, Depends(Allow(Role.GOLD, Role.DPO, Role.AUDITOR))]
 Reason = Annotated[str, Form()]
+Running = Annotated[Engines, Depends(engines_of)]
 
 
 @router.post("/pause")
-def pause(request: Request, ref: str, actor: Gold, reason: Reason = "") -> Response:
-    operations.pause(unit_of_work(request), actor.username, ref, reason)
+def pause(
+    request: Request, ref: str, actor: Gold, engines: Running, reason: Reason = ""
+) -> Response:
+    d = operations.pause(unit_of_work(request), actor.username, ref, reason)
+    engines.pause(d.id)
     return redirect(f"/deployments/{ref}/console")
 
 
 @router.post("/resume")
-def resume(request: Request, ref: str, actor: Gold) -> Response:
-    operations.resume(unit_of_work(request), actor.username, ref)
+def resume(request: Request, ref: str, actor: Gold, engines: Running) -> Response:
+    d = operations.resume(unit_of_work(request), actor.username, ref)
+    engines.resume(d.id)
     return redirect(f"/deployments/{ref}/console")
 
 
 @router.post("/stop")
-def stop(request: Request, ref: str, actor: Gold, reason: Reason = "") -> Response:
-    operations.stop(unit_of_work(request), actor.username, ref, reason)
+def stop(
+    request: Request, ref: str, actor: Gold, engines: Running, reason: Reason = ""
+) -> Response:
+    d = operations.stop(unit_of_work(request), actor.username, ref, reason)
+    engines.stop(d.id, f"stopped by Gold: {reason}" if reason else "stopped by Gold")
     return redirect(f"/deployments/{ref}/report")
 
 
@@ -43,21 +56,32 @@ def _report_page(
 ) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
+    report = reports.cancellation_report(uow, ref)
     return render(
         request,
         "report.html",
         actor,
         status,
         d=d,
-        row=entry(uow, d),
-        alerts=alerts.list_alerts(uow, ref),
+        report=report,
+        document=Markup(render_html(report)),  # built from escaped parts
+        submitted=report.submitted_by is not None,
         problem=problem,
     )
 
 
 @router.get("/report")
-def report(request: Request, ref: str, actor: Gold) -> Response:
+def report(request: Request, ref: str, actor: ReportReader) -> Response:
     return _report_page(request, actor, ref)
+
+
+@router.get("/report.pdf")
+def report_pdf(request: Request, ref: str, actor: ReportReader) -> Response:
+    document = cancellation_pdf(reports.cancellation_report(unit_of_work(request), ref))
+    disposition = f'attachment; filename="{ref}-cancellation-report.pdf"'
+    return Response(
+        document, media_type="application/pdf", headers={"content-disposition": disposition}
+    )
 
 
 @router.post("/close")
@@ -73,12 +97,16 @@ def close(
 
 @router.post("/cancellation-report")
 def cancellation_report(
-    request: Request, ref: str, actor: Gold, summary: Annotated[str, Form()] = ""
+    request: Request,
+    ref: str,
+    actor: Gold,
+    evaluation: Annotated[str, Form()] = "",
+    lessons: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        if not summary.strip():
-            raise GovernanceError("write what happened: the report's summary is empty")
-        operations.submit_cancellation_report(unit_of_work(request), actor.username, ref, summary)
+        if not evaluation.strip():
+            raise GovernanceError("write your evaluation: the report's evaluation is empty")
+        reports.submit_report(unit_of_work(request), actor.username, ref, evaluation, lessons)
     except GovernanceError as exc:
         return _report_page(request, actor, ref, exc.reason, 422)
     return redirect(f"/deployments/{ref}/report")

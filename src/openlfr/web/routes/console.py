@@ -18,8 +18,9 @@ from openlfr.domain.alerts import Alert, Outcome, Verdict
 from openlfr.domain.errors import GovernanceError, NotFound
 from openlfr.domain.roles import Actor, Role
 from openlfr.live.desk import AlertEvent
-from openlfr.services import alerts, deployments
-from openlfr.web.auth import CONSOLE, Allow, unit_of_work
+from openlfr.services import alert_images, alerts, deployments
+from openlfr.web.auth import CONSOLE, Allow, settings_of, unit_of_work
+from openlfr.web.engines import engines_of
 from openlfr.web.live_state import LiveState, live_state
 from openlfr.web.pages import redirect, render
 
@@ -45,8 +46,9 @@ def summary(alert: Alert) -> dict[str, object]:
     }
 
 
-@router.get("/deployments/{ref}/console")
-def console(request: Request, ref: str, actor: OnConsole, live: Live) -> Response:
+def console_page(
+    request: Request, ref: str, actor: Actor, problem: str = "", status: int = 200
+) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
     queue_ = sorted(alerts.list_alerts(uow, ref), key=lambda a: a.raised_at, reverse=True)
@@ -54,11 +56,20 @@ def console(request: Request, ref: str, actor: OnConsole, live: Live) -> Respons
         request,
         "console.html",
         actor,
+        status,
         d=d,
         alerts=queue_,
         cameras=d.checklist.cameras,
-        with_preview=live.cameras_with_preview(d.id),
+        with_preview=live_state(request).cameras_with_preview(d.id),
+        engine=engines_of(request).status(d.id),
+        sources=sorted(settings_of(request).camera_sources),
+        problem=problem,
     )
+
+
+@router.get("/deployments/{ref}/console")
+def console(request: Request, ref: str, actor: OnConsole) -> Response:
+    return console_page(request, ref, actor)
 
 
 @router.get("/deployments/{ref}/cameras/{camera}/preview")
@@ -105,12 +116,24 @@ def alert_page(request: Request, alert_id: str, actor: OnConsole) -> Response:
     uow = unit_of_work(request)
     alert = alerts.get_alert(uow, alert_id)
     d = deployments.get_deployment(uow, alert.deployment_id)
-    return render(request, "alert.html", actor, d=d, alert=alert, outcomes=list(Outcome))
+    kept = alert_images.watchlist_image_kept(uow, alert_id)
+    return render(request, "alert.html", actor, d=d, alert=alert, outcomes=list(Outcome), kept=kept)
 
 
 @router.get("/alerts/{alert_id}/image")
 def alert_image(request: Request, alert_id: str, actor: OnConsole, live: Live) -> Response:
     jpeg = alerts.view_alert_image(unit_of_work(request), actor.username, alert_id, live.vault())
+    return Response(jpeg, media_type="image/jpeg")
+
+
+@router.get("/alerts/{alert_id}/watchlist-image")
+def watchlist_image(request: Request, alert_id: str, actor: OnConsole, live: Live) -> Response:
+    """The alert's watchlist record image, while the deployment's snapshot exists (audited)."""
+    uow = unit_of_work(request)
+    deployment_id = alerts.get_alert(uow, alert_id).deployment_id
+    jpeg = alert_images.view_watchlist_image(
+        uow, actor.username, alert_id, live.vault(), engines_of(request).watchlist(deployment_id)
+    )
     return Response(jpeg, media_type="image/jpeg")
 
 
@@ -159,6 +182,7 @@ def engagement(
             d=d,
             alert=alert,
             outcomes=list(Outcome),
+            kept=alert_images.watchlist_image_kept(uow, alert_id),
             problem=problem,
         )
     return redirect(f"/alerts/{alert_id}")

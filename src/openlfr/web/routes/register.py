@@ -1,4 +1,6 @@
-"""The public register of deployments: no login, nothing about any person, charts as SVG."""
+"""The public register of deployments: no login, nothing about any person. The MPS columns,
+the annual summary and monthly charts (inline SVG) from `services.reports`, and the same
+entries as CSV and JSON."""
 
 from __future__ import annotations
 
@@ -8,39 +10,36 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from openlfr.domain.deployment import State
 from openlfr.domain.roles import Actor
-from openlfr.services import deployments
+from openlfr.reports.register import render_html, to_csv, to_json
+from openlfr.services import reports
 from openlfr.web.auth import Public, unit_of_work
-from openlfr.web.charts import stacked_bars
 from openlfr.web.pages import render
-from openlfr.web.register_view import RegisterEntry, entry
 
 router = APIRouter()
 Visitor = Annotated[Actor | None, Depends(Public())]
 
 
-def published(request: Request) -> list[RegisterEntry]:
-    uow = unit_of_work(request)
-    return [entry(uow, d) for d in deployments.list_deployments(uow, State.PUBLISHED)]
-
-
-def _chart(rows: list[RegisterEntry]) -> Markup:
-    bars = [
-        (
-            f"{row.reference} ({row.start:%d %b})" if row.start else row.reference,
-            [
-                ("true confirmed", row.categories["true_alert_confirmed"], "true-confirmed"),
-                ("true unconfirmed", row.categories["true_alert_unconfirmed"], "true-unconfirmed"),
-                ("false", row.false_alerts, "false-alert"),
-            ],
-        )
-        for row in rows
-    ]
-    return Markup(stacked_bars("Alerts per deployment", bars))  # built from escaped parts
-
-
 @router.get("/register")
 def register(request: Request, actor: Visitor) -> Response:
-    rows = published(request)
-    return render(request, "register.html", actor, rows=rows, chart=_chart(rows))
+    uow = unit_of_work(request)
+    entries = reports.register_entries(uow)
+    body = Markup(render_html(entries, reports.annual_report(uow)))  # built from escaped parts
+    return render(request, "register.html", actor, entries=entries, body=body)
+
+
+@router.get("/register.csv")
+def register_csv(request: Request, actor: Visitor) -> Response:
+    return Response(
+        to_csv(reports.register_entries(unit_of_work(request))),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="lfr-register.csv"'},
+    )
+
+
+@router.get("/register.json")
+def register_json(request: Request, actor: Visitor) -> Response:
+    return Response(
+        to_json(reports.register_entries(unit_of_work(request))),
+        media_type="application/json",
+    )

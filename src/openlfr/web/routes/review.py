@@ -15,7 +15,7 @@ from openlfr.domain.authority import Consultee, DecisionPoint
 from openlfr.domain.deployment import Deployment
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import deployments, users
+from openlfr.services import deployments, equitability, users
 from openlfr.services.policy import show_policy
 from openlfr.store.uow import UnitOfWork
 from openlfr.web import authority_form
@@ -41,6 +41,14 @@ class Prefill:
         return value in [str(item) for item in self.posted.getlist(name)]
 
 
+def _threshold(posted: FormData | None, floor: float) -> float:
+    """The threshold the decision would use: the one typed, else the policy's floor."""
+    try:
+        return float(str(posted.get("threshold"))) if posted is not None else floor
+    except ValueError:
+        return floor
+
+
 def _page(
     request: Request,
     actor: Actor,
@@ -53,6 +61,7 @@ def _page(
     d, policy = deployments.get_deployment(uow, ref), show_policy(uow)
     form = d.current_version.form
     golds = [person for person in users.list_users(uow) if person.has(Role.GOLD)]
+    evidence = equitability.latest_evidence(uow)
     return render(
         request,
         "review.html",
@@ -67,6 +76,8 @@ def _page(
         points=list(DecisionPoint),
         consultees=list(Consultee),
         golds=golds,
+        evidence=evidence,
+        threshold=_threshold(posted, policy.threshold.floor),
         fill=Prefill(posted),
         problems=problems or [],
     )
