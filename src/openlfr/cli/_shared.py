@@ -13,9 +13,10 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from openlfr.domain.deployment import Deployment
-from openlfr.domain.errors import ApplicationIncomplete, GovernanceError
+from openlfr.domain.errors import GovernanceError
 from openlfr.store.db import Database, database_url, open_database
 from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import VaultError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,13 +49,13 @@ def refusals(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except ApplicationIncomplete as exc:
-            typer.echo("refused: the application is incomplete", err=True)
+        except GovernanceError as exc:
+            typer.echo("refused:" if exc.problems else f"refused: {exc.reason}", err=True)
             for problem in exc.problems:
                 typer.echo(f"  - {problem}", err=True)
             raise typer.Exit(2) from exc
-        except GovernanceError as exc:
-            typer.echo(f"refused: {exc.reason}", err=True)
+        except VaultError as exc:
+            typer.echo(f"vault: {exc}", err=True)
             raise typer.Exit(2) from exc
 
     return wrapper

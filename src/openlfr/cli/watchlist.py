@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
-from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services import watchlist_destruction, watchlist_vetting, watchlists
 from openlfr.services.watchlist_import import import_records
-from openlfr.store.vault import Vault, VaultError, new_master_key
+from openlfr.store.vault import Vault, new_master_key
 
 app = typer.Typer(help="Watchlists: vetted records, frozen snapshots, destruction, redress.")
-P = ParamSpec("P")
-R = TypeVar("R")
 console = Console(stderr=True)
-
-
-def _problems(command: Callable[P, R]) -> Callable[P, R]:
-    """A watchlist refusal as one line per problem; a vault problem as its reason; exit 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except WatchlistRefused as exc:
-            typer.echo("refused:", err=True)
-            for problem in exc.problems:
-                typer.echo(f"  - {problem}", err=True)
-            raise typer.Exit(2) from exc
-        except VaultError as exc:
-            typer.echo(f"vault: {exc}", err=True)
-            raise typer.Exit(2) from exc
-
-    return wrapper
 
 
 @app.command("vault-key")
@@ -59,7 +35,6 @@ def vault_key(
 
 @app.command("import")
 @refusals
-@_problems
 def import_(
     csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Records CSV.")],
     images_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
@@ -97,7 +72,6 @@ def import_(
 
 @app.command("resolve")
 @refusals
-@_problems
 def resolve(first: str, second: str, by: ActingAs, reason: Annotated[str, typer.Option()]) -> None:
     """Record that two flagged records are different people."""
     watchlist_vetting.resolve_duplicate(unit_of_work(), by, first, second, reason)
@@ -106,7 +80,6 @@ def resolve(first: str, second: str, by: ActingAs, reason: Annotated[str, typer.
 
 @app.command("withdraw")
 @refusals
-@_problems
 def withdraw(reference: str, by: ActingAs, reason: Annotated[str, typer.Option()]) -> None:
     """Take a record out of the pool; its images and templates are shredded."""
     watchlist_vetting.withdraw_record(
@@ -117,7 +90,6 @@ def withdraw(reference: str, by: ActingAs, reason: Annotated[str, typer.Option()
 
 @app.command("snapshot")
 @refusals
-@_problems
 def snapshot(
     key: Key,
     by: ActingAs,
@@ -139,7 +111,6 @@ def snapshot(
 
 @app.command("destroy")
 @refusals
-@_problems
 def destroy(key: Key, by: ActingAs) -> None:
     """Destroy a finished deployment's watchlist; the receipt goes into the audit chain."""
     for receipt in watchlist_destruction.destroy_for_deployment(
@@ -152,7 +123,6 @@ def destroy(key: Key, by: ActingAs) -> None:
 
 
 @app.command("destroy-due")
-@_problems
 def destroy_due() -> None:
     """Sweep (run from cron): destroy every finished deployment's remaining watchlist."""
     done = watchlist_destruction.destroy_due(unit_of_work(), Vault.from_environment())

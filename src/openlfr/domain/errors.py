@@ -4,19 +4,20 @@ from __future__ import annotations
 
 
 class GovernanceError(Exception):
-    """Base of every refusal the governance core raises; `reason` is shown to the user as is."""
+    """Base of every refusal the governance core raises; `reason` is shown to the user as is,
+    and `problems`, when there are several, one line each."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, problems: list[str] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.problems = problems or []
 
 
 class ApplicationIncomplete(GovernanceError):
     """The application (Form 1 Part 1) is missing something the AO needs; one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__("; ".join(problems), problems)
 
 
 class AuthorityRefused(GovernanceError):

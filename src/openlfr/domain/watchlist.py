@@ -136,5 +136,4 @@ class WatchlistRefused(GovernanceError):
     """A watchlist step cannot go ahead; one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__("; ".join(problems), problems)

@@ -17,7 +17,6 @@ from fastapi.staticfiles import StaticFiles
 
 from openlfr import __version__
 from openlfr.domain.errors import (
-    ApplicationIncomplete,
     GovernanceError,
     NotFound,
     PermissionRefused,
@@ -67,8 +66,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(GovernanceError)
     async def governance(request: Request, exc: GovernanceError) -> Response:
-        problems = exc.problems if isinstance(exc, ApplicationIncomplete) else []
-        return _refusal(request, _status(exc), exc.reason, problems)
+        return _refusal(request, _status(exc), exc.reason, exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
