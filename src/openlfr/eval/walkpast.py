@@ -84,17 +84,29 @@ def _paste(frame: np.ndarray, head: np.ndarray, centre: tuple[float, float], hei
     region[:] = (part[..., :3] * alpha + region * (1 - alpha)).astype(np.uint8)
 
 
-def build(photos: Path, out: Path, spec: WalkpastSpec | None = None) -> dict:
-    """Write walkpast.mp4, truth.json and watchlist/ into `out`; returns the truth."""
+def build(
+    photos: Path,
+    out: Path,
+    spec: WalkpastSpec | None = None,
+    enrolment: dict[str, Path] | None = None,
+) -> dict:
+    """Write walkpast.mp4, truth.json and watchlist/ into `out`; returns the truth.
+
+    `enrolment` (person folder name -> enrolment photo) chooses the watchlist instead of a
+    seeded draw of `spec.watchlist_size` people enrolled from their first photo; the first
+    `spec.watchlisted` of them walk past in a photo that is not their enrolment one."""
     spec = spec or WalkpastSpec()
     rng, pick = np.random.default_rng(spec.seed), random.Random(spec.seed)
     faces, people = FaceEngine(), _people(photos)
-    multi = [name for name, paths in people.items() if len(paths) >= 2]
-    pick.shuffle(multi)
-    listed = multi[: spec.watchlist_size]
+    if enrolment is None:
+        multi = [name for name, paths in people.items() if len(paths) >= 2]
+        pick.shuffle(multi)
+        enrolment = {name: people[name][0] for name in multi[: spec.watchlist_size]}
+    listed = list(enrolment)
     walkers: list[tuple[str | None, np.ndarray]] = []
     for name in listed[: spec.watchlisted]:
-        if (head := _head(people[name][1], faces)) is not None:
+        others = [p for p in people.get(name, []) if p.name != enrolment[name].name]
+        if others and (head := _head(others[0], faces)) is not None:
             walkers.append((name, head))
     passers = [n for n in people if n not in listed]
     pick.shuffle(passers)
@@ -108,9 +120,9 @@ def build(photos: Path, out: Path, spec: WalkpastSpec | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     watchlist: dict[str, list[str]] = {}
     for name in listed:
-        target = out / "watchlist" / name / people[name][0].name
+        target = out / "watchlist" / name / enrolment[name].name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(people[name][0], target)
+        shutil.copyfile(enrolment[name], target)
         watchlist[name] = [str(target.relative_to(out))]
 
     width, height = spec.size

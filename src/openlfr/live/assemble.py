@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from openlfr.live.desk import AlertDesk, AlertHub
 from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.gate import DeploymentGate
-from openlfr.live.sources import open_source
+from openlfr.live.sources import Pacing, open_source
 from openlfr.services import deployments
 from openlfr.services.alerts import StoreAlertSink, StoreMetricsSink
 from openlfr.services.watchlists import LiveWatchlist, load_live_watchlist
@@ -33,9 +33,11 @@ def assemble_engine(
     threshold: float,
     detect_side: int = 640,
     hub: AlertHub | None = None,
+    pacing: Pacing = Pacing.REALTIME,
 ) -> Assembled:
-    """`sources` maps camera id to an rtsp/http URL, a webcam index or a video file. The engine
-    is built, not started: `LiveEngine.start()` asks the run gate first."""
+    """`sources` maps camera id to an rtsp/http URL, a webcam index or a video file; video-time
+    pacing processes every frame of a file (deterministic runs). The engine is built, not
+    started: `LiveEngine.start()` asks the run gate first."""
 
     def uow() -> UnitOfWork:
         return UnitOfWork(database.sessions)
@@ -43,11 +45,11 @@ def assemble_engine(
     watchlist = load_live_watchlist(uow(), key, vault)
     deployment_id = deployments.get_deployment(uow(), key).id
     engine = LiveEngine(
-        {name: open_source(source) for name, source in sources.items()},
+        {name: open_source(source, pacing) for name, source in sources.items()},
         watchlist,
         AlertDesk(deployment_id, StoreAlertSink(database, vault), hub),
         DeploymentGate(lambda: deployments.get_deployment(uow(), key)),
-        EngineSettings(threshold=threshold, detect_side=detect_side),
+        EngineSettings(threshold=threshold, detect_side=detect_side, pacing=pacing),
         datetime.now(UTC),
         StoreMetricsSink(database, key),
     )

@@ -14,6 +14,7 @@ from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor
 from openlfr.live.assemble import assemble_engine
 from openlfr.live.engine import LiveEngine
+from openlfr.live.sources import Pacing
 from openlfr.services import deployments
 from openlfr.services.watchlists import LiveWatchlist
 from openlfr.store.db import Database
@@ -36,7 +37,8 @@ class Engines:
         actor: Actor,
         ref: str,
         sources: dict[str, str],
-    ) -> None:
+        pacing: Pacing = Pacing.REALTIME,
+    ) -> LiveEngine:
         """`sources`: camera id to an allow-listed source. Refused unless the actor is the
         deployment's Gold or Silver, every authorised camera has a source, and the run gate
         permits every camera now; an engine already running for the deployment is refused."""
@@ -48,13 +50,14 @@ class Engines:
             if self.running(d.id):
                 raise GovernanceError(f"the cameras of {d.reference} are already running")
             built = assemble_engine(
-                database, vault, ref, sources, d.terms.threshold, hub=self.live.hub
+                database, vault, ref, sources, d.terms.threshold, hub=self.live.hub, pacing=pacing
             )
             built.engine.start()
             self._engines[d.id] = built.engine
             self._watchlists[d.id] = built.watchlist
         for camera in sources:
             self.live.attach_preview(d.id, camera, lambda c=camera: built.engine.preview(c))
+        return built.engine
 
     def running(self, deployment_id: str) -> bool:
         engine = self._engines.get(deployment_id)
