@@ -73,6 +73,7 @@ def run(workers: int, cameras: int, seconds: float, work: Path, data: Path) -> d
         "OPENLFR_BROKER_KEY": new_broker_key(),
         "OPENLFR_VAULT_KEY": new_master_key(),
         "OPENLFR_DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT / "tests"),  # the matcher process loads the test kit (govkit)
     }
     client, names = redis.Redis.from_url(REDIS), Names(namespace, ref)
     client.hset(names.cameras, mapping={c: str(sources[i % 2]) for i, c in enumerate(names_of)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import cv2
@@ -44,8 +45,11 @@ class FaceDetector:
 
     YuNet finds faces up to about 250 px high well and scores larger ones poorly, so a large
     image is searched twice: at up to `max_side` for small faces and at `coarse_side` for large
-    ones, keeping the better-scored box where the two overlap.
+    ones, keeping the better-scored box where the two overlap. Resizing a YuNet net costs more
+    than running it, so a few nets are kept, one per input size (the two passes of a video).
     """
+
+    NETS_KEPT = 4
 
     def __init__(
         self,
@@ -55,12 +59,11 @@ class FaceDetector:
         max_side: int = 1920,
         coarse_side: int | None = 640,
     ) -> None:
-        path = model.locate()
+        self._path = str(model.locate())
         self.score_threshold = score_threshold
         self.max_side = max_side
         self.coarse_side = coarse_side
-        self._net = cv2.FaceDetectorYN.create(str(path), "", (320, 320), score_threshold, 0.3, 5000)
-        self._size: tuple[int, int] = (320, 320)
+        self._nets: OrderedDict[tuple[int, int], cv2.FaceDetectorYN] = OrderedDict()
 
     def detect(self, image: np.ndarray) -> list[Face]:
         """Faces in `image` (BGR), largest first, in the image's own coordinates."""
@@ -76,11 +79,7 @@ class FaceDetector:
             height, width = image.shape[:2]
             size = (max(1, round(width * scale)), max(1, round(height * scale)))
             work = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-        work_size = (work.shape[1], work.shape[0])
-        if work_size != self._size:
-            self._net.setInputSize(work_size)
-            self._size = work_size
-        _, rows = self._net.detect(work)
+        _, rows = self._net_for((work.shape[1], work.shape[0])).detect(work)
         if rows is None:
             return []
         return [
@@ -91,6 +90,15 @@ class FaceDetector:
             )
             for row in rows
         ]
+
+    def _net_for(self, size: tuple[int, int]) -> cv2.FaceDetectorYN:
+        net = self._nets.pop(size, None)
+        if net is None:
+            net = cv2.FaceDetectorYN.create(self._path, "", size, self.score_threshold, 0.3, 5000)
+            while len(self._nets) >= self.NETS_KEPT:
+                self._nets.popitem(last=False)
+        self._nets[size] = net
+        return net
 
 
 def _iou(a: Face, b: Face) -> float:
