@@ -24,7 +24,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import DPO, PASSWORD
 from govkit import PEOPLE
-from openlfr.services import accounts
+from openlfr.biometrics.embedder import SFACE_SPEC
+from openlfr.eval.equitability import EquitabilityEvidence
+from openlfr.services import accounts, reports
+from openlfr.services.equitability import store_evidence
 from openlfr.services.users import add_user
 from openlfr.store.db import Database, open_database
 from openlfr.store.uow import UnitOfWork
@@ -427,7 +430,15 @@ def test_a_deployment_from_application_to_register(
     first_run(browser, site)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     ref = apply(browser, site, now - timedelta(minutes=5), now + timedelta(hours=6))
-    authorise(browser, site, ref)
+    evidence = EquitabilityEvidence(
+        model_id=SFACE_SPEC.model_id,
+        threshold=0.45,
+        reference_set="a test set",
+        provenance={},
+        groups=[],
+    )
+    store_evidence(site.uow(), "root", evidence)
+    authorise(browser, site, ref)  # the AO leaves "relies on evidence" ticked
     prepare_and_start(browser, site, ref, upload)
     alert_url = adjudicate_and_engage(browser, site, ref)
     stop_and_close(browser, site, ref)
@@ -441,6 +452,8 @@ def test_a_deployment_from_application_to_register(
     )
     expect(public.locator("section.register svg").first).to_be_visible()
     shot(public, "09-public-register")
+    relied_on = reports.cancellation_report(site.uow(), ref).equitability_evidence
+    assert relied_on is not None and evidence.digest in relied_on
     (row,) = json.loads(public.request.get(f"{site.url}/register.json").text())
     assert row["Watchlist size"] == len(WATCHLISTED)
     assert row["True alerts (confirmed)"] == 1

@@ -9,7 +9,7 @@ import typer
 
 from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
 from openlfr.reports.pdf import cancellation_pdf
-from openlfr.services import reports
+from openlfr.services import equitability, reports
 
 app = typer.Typer(help="The cancellation report (Form 1 Part 3).")
 
@@ -27,6 +27,18 @@ def pdf(key: Key, out: Annotated[Path, typer.Option(help="PDF file to write.")])
     """Write the report as a PDF."""
     out.write_bytes(cancellation_pdf(reports.cancellation_report(unit_of_work(), key)))
     typer.echo(f"{key}: written to {out}")
+
+
+@app.command("rely-on-evidence")
+@refusals
+def rely_on_evidence(
+    key: Key,
+    by: ActingAs,
+    digest: Annotated[str, typer.Argument(help="The evidence's sha256: digest.")],
+) -> None:
+    """The AO or Gold records the equitability evidence the deployment relied on."""
+    equitability.record_evidence_for_deployment(unit_of_work(), by, key, digest)
+    typer.echo(f"{key}: relies on equitability evidence {digest}")
 
 
 @app.command("submit")

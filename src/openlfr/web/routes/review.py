@@ -98,6 +98,11 @@ async def authorise(request: Request, ref: str, actor: AuthorisingOfficer) -> Re
         return _page(request, actor, ref, posted, authority_form.field_errors(exc), 422)
     except GovernanceError as exc:
         return _page(request, actor, ref, posted, exc.reason.split("; "), 422)
+    if digest := str(posted.get("relies_on_evidence", "")):
+        # The deployment records which equitability evidence its authority relied on.
+        equitability.record_evidence_for_deployment(
+            unit_of_work(request), actor.username, ref, digest
+        )
     return redirect(f"/deployments/{ref}")
 
 
