@@ -10,10 +10,7 @@ import pytest
 from govkit import SNAPSHOT
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.eval.video import Truth, enrol, load_truth
-from openlfr.live.gate import DeploymentGate
 from openlfr.live.matcher import FrozenWatchlist
-from openlfr.services import deployments
-from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault, new_master_key
 
 
@@ -38,7 +35,3 @@ def walkpast_watchlist(walkpast: Truth, face_engine: FaceEngine) -> FrozenWatchl
     """The walk-past watchlist, under the snapshot hash govkit's deployments imported."""
     watchlist, _ = enrol(walkpast.watchlist, face_engine)
     return FrozenWatchlist(watchlist.index, SNAPSHOT)
-
-
-def deployment_gate(uow: UnitOfWork, ref: str) -> DeploymentGate:
-    return DeploymentGate(lambda: deployments.get_deployment(uow, ref))

@@ -4,13 +4,16 @@ a corrupt video reported with its metrics kept."""
 from __future__ import annotations
 
 import queue
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from livekit import deployment_gate
 
-from conftest import deployment_gate
 from govkit import END, START, Flow
+from openlfr.biometrics import calibration
+from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.domain.errors import RunRefused
 from openlfr.eval.video import Truth, enrol, run
@@ -104,9 +107,13 @@ def test_a_corrupt_video_ends_with_a_clear_error_and_metrics_kept(
     assert metrics.started_at is not None
 
 
-def test_the_hamilton_performer_facing_the_camera_is_found_from_his_stills(
+def test_both_hamilton_performers_are_found_from_their_stills(
     data_dir: Path, face_engine: FaceEngine, tmp_path: Path
 ) -> None:
+    # For a watchlist of two, the policy floor 0.40 keeps the calibrated false alert rate
+    # under the 1 in 1,000 passers-by that South Wales Police worked to.
+    threshold = 0.40
+    assert calibration.load(SFACE_SPEC.model_id).fpir(threshold, 2) < 1e-3
     folder = data_dir / "video" / "hamilton"
     stills = {
         "lin-manuel-miranda": [folder / "lin-manuel-miranda.png"],
@@ -121,14 +128,14 @@ def test_the_hamilton_performer_facing_the_camera_is_found_from_his_stills(
         watchlist,
         AlertDesk("evaluation", JsonlAlertSink(tmp_path / "alerts.jsonl"), hub),
         EvaluationGate(END),
-        VIDEO_TIME,
+        replace(VIDEO_TIME, threshold=threshold),
         START,
     )
     engine.run()
     raised = [event.alert.subject for event in _drain(inbox) if event.kind == "raised"]
-    # Alex Lacamoire is 33 px high when frontal and turned 65-80 degrees when close: no shot
-    # passes LIVE_PROBE, so he is (rightly) never searched. See docs/LIVE.md.
-    assert raised == ["lin-manuel-miranda"]
+    # Alex Lacamoire is found from his shots turned about 70 degrees under stage light; facing
+    # the camera he is only 33 px high, too small to search.
+    assert sorted(raised) == ["alex-lacamoire", "lin-manuel-miranda"]
 
 
 def _drain(inbox: queue.Queue[AlertEvent]) -> list[AlertEvent]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from livekit import deployment_gate
 
-from conftest import deployment_gate
 from govkit import START, Flow
 from openlfr.biometrics.detector import Face, FaceDetector
 from openlfr.biometrics.embedder import OnnxEmbedder

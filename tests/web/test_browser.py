@@ -21,8 +21,8 @@ import cv2
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from webkit import DPO, PASSWORD
 
-from conftest import DPO, PASSWORD
 from govkit import PEOPLE
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.eval.equitability import EquitabilityEvidence

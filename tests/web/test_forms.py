@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import World, csrf_of, log_in
+from webkit import World, csrf_of, log_in
+
 from openlfr.services.audit import audit_history
 from openlfr.store.uow import UnitOfWork
 

@@ -10,8 +10,8 @@ import json
 from dataclasses import replace
 
 from fastapi.testclient import TestClient
+from webkit import World, log_in
 
-from conftest import World, log_in
 from openlfr.domain.register import REGISTER_COLUMNS
 from openlfr.web.app import create_app
 from openlfr.web.settings import WebSettings, parse_sources

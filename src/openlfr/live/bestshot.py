@@ -17,12 +17,15 @@ from openlfr.live.tracker import Track
 
 @dataclass(frozen=True)
 class ShotPolicy:
-    max_templates: int = 4
+    max_templates: int = 3
     min_interval: float = 0.16
     """Seconds of source time between two templates of one track."""
     min_gain: float = 1.2
     """A further template only from a shot this much better than the last one templated (a
-    person walking towards the camera gets a template as their face grows)."""
+    person walking towards the camera gets a template as their face grows)..."""
+    refresh_after: float = 0.5
+    """...or, for someone who stays at one distance (turning their head, on a stage), from any
+    good shot this many seconds after the last template."""
 
 
 @dataclass
@@ -52,10 +55,14 @@ class TrackShots:
         self.best: BestShot | None = None
 
     def wants_template(self, at: float, score: float) -> bool:
+        since = at - self.last_template_at
         return (
             self.templated < self.policy.max_templates
-            and at - self.last_template_at >= self.policy.min_interval
-            and score >= self.policy.min_gain * self.last_template_score
+            and since >= self.policy.min_interval
+            and (
+                score >= self.policy.min_gain * self.last_template_score
+                or since >= self.policy.refresh_after
+            )
         )
 
     def templated_at(self, at: float, score: float) -> None:
