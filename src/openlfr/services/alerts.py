@@ -4,13 +4,16 @@ view of an alert image is audited too, because it is a look at a person's face."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from pydantic import BaseModel
 
 from openlfr.domain import alerts as rules
 from openlfr.domain.alerts import Alert, Outcome, Sighting, Verdict
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.permissions import require_post
-from openlfr.domain.roles import Role
+from openlfr.domain.roles import Actor, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
 from openlfr.store import audit
@@ -85,6 +88,30 @@ def add_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
     return alert
 
 
+def _decide(
+    uow: UnitOfWork,
+    by: str,
+    alert_id: str,
+    post: Role,
+    action: str,
+    at: datetime,
+    apply: Callable[[Alert, Actor, list[str]], BaseModel | None],
+) -> Alert:
+    """One human decision on an alert by the holder of `post` on its deployment: the domain rule
+    (`apply`, given the post's holders) decides, and the change and its audit record commit
+    together."""
+    with uow:
+        alerts = AlertRepository(uow.session)
+        alert = alerts.get(alert_id)
+        deployment = uow.deployments.get(alert.deployment_id)
+        record = apply(alert, load_actor(uow, by), deployment.command.holders(post))
+        alerts.save(alert)
+        after = record.model_dump(mode="json") if record else {}
+        audit.record(uow.session, by, post, action, "alert", alert_id, {}, after, at=at)
+        uow.commit()
+    return alert
+
+
 def adjudicate(
     uow: UnitOfWork,
     by: str,
@@ -95,27 +122,12 @@ def adjudicate(
 ) -> Alert:
     """The operator's verdict: true or false alert."""
     at = now_or(now)
-    with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
-        deployment = uow.deployments.get(alert.deployment_id)
-        actor = load_actor(uow, by)
-        rules.adjudicate(alert, actor, deployment.command.holders(Role.OPERATOR), verdict, at, note)
-        alerts.save(alert)
-        after = alert.adjudication.model_dump(mode="json") if alert.adjudication else {}
-        audit.record(
-            uow.session,
-            by,
-            Role.OPERATOR,
-            "alert.adjudicated",
-            "alert",
-            alert_id,
-            {},
-            after,
-            at=at,
-        )
-        uow.commit()
-    return alert
+
+    def apply(alert: Alert, actor: Actor, operators: list[str]) -> BaseModel | None:
+        rules.adjudicate(alert, actor, operators, verdict, at, note)
+        return alert.adjudication
+
+    return _decide(uow, by, alert_id, Role.OPERATOR, "alert.adjudicated", at, apply)
 
 
 def record_engagement(
@@ -131,36 +143,23 @@ def record_engagement(
 ) -> Alert:
     """The engagement officer's record: engaged or not, identity checked or not, outcome."""
     at = now_or(now)
-    with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
-        deployment = uow.deployments.get(alert.deployment_id)
-        actor = load_actor(uow, by)
+
+    def apply(alert: Alert, actor: Actor, officers: list[str]) -> BaseModel | None:
         rules.record_engagement(
             alert,
             actor,
-            deployment.command.holders(Role.ENGAGEMENT_OFFICER),
+            officers,
             engaged=engaged,
             identity_checked=identity_checked,
             outcome=outcome,
             now=at,
             note=note,
         )
-        alerts.save(alert)
-        after = alert.engagement.model_dump(mode="json") if alert.engagement else {}
-        audit.record(
-            uow.session,
-            by,
-            Role.ENGAGEMENT_OFFICER,
-            "alert.engagement_recorded",
-            "alert",
-            alert_id,
-            {},
-            after,
-            at=at,
-        )
-        uow.commit()
-    return alert
+        return alert.engagement
+
+    return _decide(
+        uow, by, alert_id, Role.ENGAGEMENT_OFFICER, "alert.engagement_recorded", at, apply
+    )
 
 
 def view_alert_image(
