@@ -64,10 +64,8 @@ def run(workers: int, cameras: int, seconds: float, work: Path, data: Path) -> d
     url = f"sqlite:///{work / f'bench-{workers}.db'}"
     ref = deployment(url, names_of)
     watchlist, _ = enrol(truth.watchlist, FaceEngine())
-    index = watchlist.index
-    rows = np.diff(np.append(index._starts, index.template_count))
     npz = work / "watchlist.npz"
-    np.savez(npz, subjects=np.repeat(index._subjects, rows), templates=index._templates)
+    watchlist.index.save(npz)
     namespace = f"openlfr-bench-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ) | {
         "OPENLFR_BROKER_KEY": new_broker_key(),

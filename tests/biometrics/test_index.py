@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -41,3 +43,12 @@ def test_search_matches_brute_force_on_a_large_random_gallery() -> None:
 
 def test_an_empty_watchlist_returns_no_candidates() -> None:
     assert TemplateIndex([], np.zeros((0, 128))).search(np.ones((1, 128)), k=5) == [[]]
+
+
+def test_a_saved_index_loads_back_with_every_template(tmp_path: Path) -> None:
+    templates = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])
+    TemplateIndex(["b", "a", "b"], templates).save(tmp_path / "w.npz")
+    saved = np.load(tmp_path / "w.npz")
+    again = TemplateIndex(list(saved["subjects"]), saved["templates"])
+    assert again.subject_count == 2 and again.template_count == 3
+    assert again.search(_unit(0, 0, 1)[None], k=1)[0][0].subject == "b"

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 import redis
 from distkit import Procs
@@ -108,9 +107,7 @@ def watchlist_file(walkpast: Truth, tmp_path_factory: pytest.TempPathFactory) ->
     """The walk-past watchlist (enrolment templates of the listed people, test data)."""
     watchlist, _ = enrol(walkpast.watchlist, FaceEngine())
     path = tmp_path_factory.mktemp("watchlist") / "watchlist.npz"
-    index = watchlist.index  # its rows are sorted by subject; each subject starts a run
-    rows = np.diff(np.append(index._starts, index.template_count))
-    np.savez(path, subjects=np.repeat(index._subjects, rows), templates=index._templates)
+    watchlist.index.save(path)
     return path
 
 

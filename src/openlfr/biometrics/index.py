@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -44,6 +45,11 @@ class TemplateIndex:
     @property
     def dim(self) -> int:
         return int(self._templates.shape[1])
+
+    def save(self, path: Path) -> None:
+        """Write the subjects and templates to an .npz file (test and benchmark watchlists)."""
+        runs = np.diff(np.append(self._starts, self.template_count))
+        np.savez(path, subjects=np.repeat(self._subjects, runs), templates=self._templates)
 
     def scores(self, probes: np.ndarray) -> np.ndarray:
         """Best score of each probe (rows) against each subject (columns)."""
