@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
 from distkit import Procs, wait_for
 
 from openlfr.distributed.broker import Names, new_broker_key
-from openlfr.services.alerts import list_alerts
+from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 
@@ -30,12 +31,16 @@ def _worker_info(client: redis.Redis, names: Names, worker: str) -> dict:
     return json.loads(raw) if raw else {}
 
 
-def _alerts(postgres_url: str, deployment: str) -> list:
+def _stored(postgres_url: str, read: Callable[[UnitOfWork, str], list], deployment: str) -> list:
     database = open_database(postgres_url, migrate=False)
     try:
-        return list_alerts(UnitOfWork(database.sessions), deployment)
+        return read(UnitOfWork(database.sessions), deployment)
     finally:
         database.dispose()
+
+
+def _alerts(postgres_url: str, deployment: str) -> list:
+    return _stored(postgres_url, list_alerts, deployment)
 
 
 def _stats(client: redis.Redis, names: Names, member: str) -> dict[str, int]:
@@ -98,6 +103,8 @@ def test_strangers_leave_no_template_in_redis(
     wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
     assert _stats(client, names, "m1").get("compared", 0) >= 5  # the crowd was searched
     assert not _alerts(postgres_url, deployment)
+    (counted,) = _stored(postgres_url, camera_metrics, deployment)  # for the register
+    assert counted.camera == "cam-1" and counted.frames_processed > 0 and counted.faces_seen >= 5
     procs.stop()
     kinds = {}
     for key in client.scan_iter(match=f"{procs.namespace}:*"):

@@ -125,8 +125,24 @@ def test_sightings_join_the_open_alert_and_metrics_are_kept(
     uow = sqlite_flow.uow
     again = Sighting(camera="cam-2", track="cam-2/3", score=0.58, frame=40, at=AT)
     assert len(alerts.add_sighting(uow, alert.id, again).sightings) == 1
-    metrics = CameraMetrics(camera="cam-1", frames_processed=90, frames_dropped=10, faces_seen=4)
+    metrics = CameraMetrics(
+        camera="cam-1", run="r1", frames_processed=90, frames_dropped=10, faces_seen=4
+    )
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
     (kept,) = alerts.camera_metrics(uow, alert.deployment_id)
     assert kept.processed_share == pytest.approx(0.9)
+    assert kept.faces_seen == 4  # the same run saved twice is replaced, not added
+
+
+def test_a_restarted_camera_adds_to_what_its_earlier_run_counted(
+    sqlite_flow: Flow, vault: Vault
+) -> None:
+    alert = _raised(sqlite_flow, vault)
+    first = CameraMetrics(camera="cam-1", run="r1", frames_processed=90, faces_seen=4)
+    first.gap_started(AT, "stream lost")
+    restarted = CameraMetrics(camera="cam-1", run="r2", frames_processed=30, faces_seen=2)
+    for run in (first, restarted):
+        alerts.record_metrics(sqlite_flow.uow, alert.deployment_id, run, now=AT)
+    (kept,) = alerts.camera_metrics(sqlite_flow.uow, alert.deployment_id)
+    assert (kept.frames_processed, kept.faces_seen, len(kept.gaps)) == (120, 6, 1)

@@ -28,16 +28,20 @@ from openlfr.distributed.coordination import LIVE, Coordinator, Leases, alive, b
 from openlfr.distributed.wire import (
     CROP,
     ENDED,
+    METRICS,
     TEMPLATE,
     CropOffer,
     crop_from,
     send_request,
     template_from,
 )
+from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import AlertDesk, AlertHub
+from openlfr.live.engine import MetricsSink
 from openlfr.live.gate import Gate
 from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
+from openlfr.services.alerts import StoreMetricsSink
 from openlfr.store.db import Database
 from openlfr.store.vault import Vault
 
@@ -71,11 +75,13 @@ class MatcherService:
         matcher: Matcher,
         desk: AlertDesk,
         coordinator: Coordinator,
+        metrics: MetricsSink,
         partitions: int,
         ttl: float = 3.0,
     ) -> None:
         self.client, self.names, self.key, self.member = client, names, key, member
         self.matcher, self.desk, self.coordinator = matcher, desk, coordinator
+        self.metrics = metrics
         self.partitions, self.ttl = partitions, ttl
         self.leases = Leases(client, names, member, ttl)
         self.owned: set[int] = set()
@@ -155,6 +161,8 @@ class MatcherService:
                 self._ended(sealed.header)
             elif sealed.kind == CROP:
                 self._crop(crop_from(sealed))
+            elif sealed.kind == METRICS:
+                self.metrics.record(CameraMetrics.model_validate(sealed.header["metrics"]))
         except BrokerRefused as refusal:
             self._refuse(fields.get(b"s", b"?").decode(), refusal)
         except Exception:  # e.g. PostgreSQL unavailable: left pending, claimed again later
@@ -248,9 +256,13 @@ def assemble(
     hub: AlertHub | None = None,
 ) -> MatcherService:
     """A matcher service with the embedded engine's decision logic: `Matcher`, `DecisionRule`,
-    `AlertDesk`, alerts through the store's use cases (idempotently)."""
+    `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
+    embedded engine keeps them."""
     ensure_config(client, names, partitions, watchlist.snapshot_hash, threshold)
     desk = AlertDesk(deployment_id, IdempotentAlertSink(*stores), hub)
     coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
     matcher = Matcher(watchlist, threshold, DecisionRule())
-    return MatcherService(client, names, key, member, matcher, desk, coordinator, partitions)
+    metrics = StoreMetricsSink(stores[0], deployment_id)
+    return MatcherService(
+        client, names, key, member, matcher, desk, coordinator, metrics, partitions
+    )

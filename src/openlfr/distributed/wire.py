@@ -1,7 +1,8 @@
-"""The four messages that cross the broker, and nothing else.
+"""The five messages that cross the broker, and nothing else.
 
 worker -> matchers (a decision stream): `template` (one probe template of a track), `ended`
-(the track has left), `crop` (a matched track's best shot, sent only when asked).
+(the track has left), `crop` (a matched track's best shot, sent only when asked), `metrics`
+(a camera run's counters, for the register: numbers only).
 matcher -> worker (its request stream): `request` (this track matched: send its crop).
 No frame ever crosses; a crop only for a track the matcher has already matched."""
 
@@ -23,10 +24,11 @@ from openlfr.distributed.broker import (
     Names,
     Sealed,
 )
+from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.bestshot import BestShot
 from openlfr.live.matcher import Match
 
-TEMPLATE, ENDED, CROP, REQUEST = "template", "ended", "crop", "request"
+TEMPLATE, ENDED, CROP, METRICS, REQUEST = "template", "ended", "crop", "metrics", "request"
 
 
 def partition_of(camera: str, partitions: int) -> int:
@@ -112,6 +114,9 @@ class Publisher:
             "shape": list(crop.shape),
         }
         self._send(offer.camera, CROP, header, crop.tobytes())
+
+    def metrics(self, metrics: CameraMetrics) -> None:
+        self._send(metrics.camera, METRICS, {"metrics": metrics.model_dump(mode="json")})
 
 
 def send_request(

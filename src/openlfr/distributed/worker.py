@@ -25,6 +25,7 @@ from openlfr.biometrics.index import TemplateIndex
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, AssignmentGate, beat
 from openlfr.distributed.wire import CropOffer, Publisher, match_from
+from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.bestshot import BestShot
 from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.matcher import FrozenWatchlist, Match, TrackTemplate
@@ -101,6 +102,17 @@ class CropCourier:
     ) -> None:
         wired = Match(self.link.wire(match.track), match.subject, match.score, match.candidates)
         self.link.publisher.crop(CropOffer(camera, wired, shot, shot_at, now, frame))
+
+
+class MetricsCourier:
+    """The engine's metrics sink on a worker: a camera run's counters go to the matchers, which
+    keep them with the deployment (a worker has no database)."""
+
+    def __init__(self, link: CameraLink) -> None:
+        self.link = link
+
+    def record(self, metrics: CameraMetrics) -> None:
+        self.link.publisher.metrics(metrics)
 
 
 class Worker:
@@ -197,6 +209,7 @@ class Worker:
             AssignmentGate(self.client, self.names, self.id, self.settings.poll_seconds * 2),
             self.settings,
             datetime.now(UTC),
+            metrics_sink=MetricsCourier(link),
             decider=lambda _: BrokerMatcher(link, self.hold_seconds),
         )
         engine.start()

@@ -20,7 +20,7 @@ from openlfr.biometrics.detector import MIN_RECOGNITION_SCORE
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.quality import LIVE_PROBE, assess
 from openlfr.domain.alerts import Alert
-from openlfr.domain.metrics import CameraMetrics
+from openlfr.domain.metrics import CameraMetrics, new_run
 from openlfr.live.bestshot import BestShot, ShotPolicy, TrackShots, shot_score
 from openlfr.live.matcher import Match, MatchDecider, TrackTemplate
 from openlfr.live.privacy import blurred_preview, wipe
@@ -100,7 +100,7 @@ class CameraPipeline:
         self.camera, self.source, self.faces = camera, source, faces
         self.matcher, self.desk, self.timeline = matcher, desk, timeline
         self.policy = shots or ShotPolicy()
-        self.metrics = CameraMetrics(camera=camera)
+        self.metrics = CameraMetrics(camera=camera, run=new_run())
         self.lock = threading.Lock()
         self.tracker = Tracker(camera)
         self._shots: dict[str, TrackShots] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import select
@@ -135,6 +136,7 @@ def assemble(
         for e in deleted
     ]
     alerts.sort(key=lambda item: item.alert.raised_at)
+    raised_on = Counter(item.alert.camera for item in alerts)  # the records, in either mode
     imported = d.checklist.watchlist
     return CancellationReport(
         reference=d.reference,
@@ -179,7 +181,7 @@ def assemble(
                 frames_processed=c.frames_processed,
                 frames_dropped=c.frames_dropped,
                 reconnects=c.reconnects,
-                alerts=c.alerts,
+                alerts=raised_on[c.camera],
             )
             for c in cameras
         ],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from openlfr.domain.alerts import Alert
 from openlfr.domain.errors import NotFound
-from openlfr.domain.metrics import CameraMetrics
+from openlfr.domain.metrics import CameraMetrics, per_camera
 from openlfr.store.tables import Base
 
 
@@ -36,11 +36,14 @@ class AlertRow(Base):
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
 
 
-class CameraMetricsRow(Base):
-    __tablename__ = "camera_metrics"
+class CameraRunRow(Base):
+    """One run of one camera: its counters, replaced at each save of that run."""
+
+    __tablename__ = "camera_runs"
 
     deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"), primary_key=True)
     camera: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run: Mapped[str] = mapped_column(String(36), primary_key=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -74,19 +77,17 @@ class AlertRepository:
         return [Alert.model_validate(row.data) for row in self.session.scalars(query)]
 
     def save_metrics(self, deployment_id: str, metrics: CameraMetrics, now: datetime) -> None:
-        row = self.session.get(CameraMetricsRow, (deployment_id, metrics.camera))
+        key = (deployment_id, metrics.camera, metrics.run)
+        row = self.session.get(CameraRunRow, key)
         if row is None:
-            row = CameraMetricsRow(deployment_id=deployment_id, camera=metrics.camera)
+            row = CameraRunRow(deployment_id=deployment_id, camera=metrics.camera, run=metrics.run)
             self.session.add(row)
         row.updated_at, row.data = now, metrics.model_dump(mode="json")
 
     def metrics(self, deployment_id: str) -> list[CameraMetrics]:
-        query = (
-            select(CameraMetricsRow)
-            .where(CameraMetricsRow.deployment_id == deployment_id)
-            .order_by(CameraMetricsRow.camera)
-        )
-        return [CameraMetrics.model_validate(row.data) for row in self.session.scalars(query)]
+        """Per camera, all its runs added up."""
+        query = select(CameraRunRow).where(CameraRunRow.deployment_id == deployment_id)
+        return per_camera(CameraMetrics.model_validate(r.data) for r in self.session.scalars(query))
 
     def _row(self, alert_id: str) -> AlertRow:
         row = self.session.get(AlertRow, alert_id)
