@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +32,10 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from govkit import START, Flow, add_people  # noqa: E402
+from govkit import Flow, add_people  # noqa: E402
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402
 from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402
 from openlfr.eval.video import enrol, load_truth  # noqa: E402
-from openlfr.services import operations  # noqa: E402
 from openlfr.services.alerts import list_alerts  # noqa: E402
 from openlfr.store.db import open_database  # noqa: E402
 from openlfr.store.uow import UnitOfWork  # noqa: E402
@@ -81,12 +79,7 @@ def deployment(url: str, cameras: list[str]) -> str:
     database = open_database(url)
     uow = UnitOfWork(database.sessions)
     add_people(uow)
-    flow = Flow(uow)
-    ref = flow.prepared(terms={"cameras": cameras})
-    at = START - timedelta(hours=1)
-    operations.record_cameras(uow, "gail", ref, cameras, now=at)
-    operations.mark_ready(uow, "gail", ref, now=at)
-    operations.start(uow, "gail", ref, now=START + timedelta(minutes=5))
+    ref = Flow(uow).live(cameras)
     database.dispose()
     return ref
 
@@ -112,8 +105,7 @@ def run(workers: int, cameras: int, seconds: float, cpus: float, work: Path, dat
     logs = [(work / f"{workers}-{n}.log").open("wb") for n in range(workers + 1)]
     procs = [
         subprocess.Popen(
-            [sys.executable, str(MATCHER_PROC), REDIS, namespace, ref, "m1", str(npz),
-             f"cam-1={sources[0]}"],
+            [sys.executable, str(MATCHER_PROC), REDIS, namespace, ref, "m1", str(npz), "1"],
             env=env, stdout=logs[0], stderr=subprocess.STDOUT,
         )
     ]  # fmt: skip

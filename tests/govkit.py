@@ -103,8 +103,11 @@ class Flow:
         )
         return ref
 
-    def prepared(self, **changes: Any) -> str:
-        """Authorised, command appointed and every checklist item done, but not yet ready."""
+    def prepared(self, cameras: list[str] | None = None, **changes: Any) -> str:
+        """Authorised, command appointed and every checklist item done, but not yet ready;
+        `cameras` (default cam-1) are authorised and recorded as the ones deployed."""
+        if cameras:
+            changes["terms"] = {"cameras": cameras} | changes.get("terms", {})
         ref = self.authorised(**changes)
         u, at = self.uow, T0 + timedelta(hours=1)
         for post, person in (
@@ -124,16 +127,16 @@ class Flow:
             snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
         )
         operations.record_watchlist_import(u, "gail", ref, imported, now=at)
-        operations.record_cameras(u, "gail", ref, ["cam-1"], now=at)
+        operations.record_cameras(u, "gail", ref, cameras or ["cam-1"], now=at)
         return ref
 
-    def ready(self, **changes: Any) -> str:
-        ref = self.prepared(**changes)
+    def ready(self, cameras: list[str] | None = None, **changes: Any) -> str:
+        ref = self.prepared(cameras, **changes)
         operations.mark_ready(self.uow, "gail", ref, now=T0 + timedelta(hours=1))
         return ref
 
-    def live(self, **changes: Any) -> str:
-        ref = self.ready(**changes)
+    def live(self, cameras: list[str] | None = None, **changes: Any) -> str:
+        ref = self.ready(cameras, **changes)
         operations.start(self.uow, "gail", ref, now=START + timedelta(minutes=5))
         return ref
 

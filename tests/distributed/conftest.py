@@ -85,16 +85,26 @@ def postgres_url(postgres_database: str) -> str:
     return postgres_database
 
 
-@pytest.fixture
-def deployment(postgres_url: str) -> str:
-    """A live deployment (govkit's: camera cam-1, threshold 0.45) on PostgreSQL."""
+def _live(postgres_url: str, cameras: list[str]) -> str:
     database = open_database(postgres_url)
     try:
         uow = UnitOfWork(database.sessions)
         govkit.add_people(uow)
-        return govkit.Flow(uow).live()
+        return govkit.Flow(uow).live(cameras)
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def deployment(postgres_url: str) -> str:
+    """A live deployment (govkit's: camera cam-1, threshold 0.45) on PostgreSQL."""
+    return _live(postgres_url, ["cam-1"])
+
+
+@pytest.fixture
+def two_partition_deployment(postgres_url: str) -> str:
+    """The same with cameras cam-1 and cam-4, whose messages go to partitions 0 and 1 of 2."""
+    return _live(postgres_url, ["cam-1", "cam-4"])
 
 
 @pytest.fixture(scope="session")

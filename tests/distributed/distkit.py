@@ -39,9 +39,11 @@ class Procs:
         args += ["--broker", self.redis_url, "--namespace", self.namespace, "--id", worker_id]
         return self._start(worker_id, [*args, "--pacing", "video", *extra], **env)
 
-    def matcher(self, deployment: str, member: str, watchlist: Path, camera: str, **env: str):
+    def matcher(
+        self, deployment: str, member: str, watchlist: Path, *cameras: str, partitions: int = 1
+    ):  # type: ignore[no-untyped-def]
         args = [str(MATCHER_PROC), self.redis_url, self.namespace, deployment, member]
-        return self._start(member, [*args, str(watchlist), camera], **env)
+        return self._start(member, [*args, str(watchlist), str(partitions), *cameras])
 
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")

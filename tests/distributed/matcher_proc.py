@@ -2,7 +2,8 @@
 watchlist comes from a file (test data, not an imported snapshot) and the clock runs inside the
 test deployment's window.
 
-usage: matcher_proc.py REDIS_URL NAMESPACE DEPLOYMENT MEMBER WATCHLIST.npz CAMERA=SOURCE"""
+usage: matcher_proc.py REDIS_URL NAMESPACE DEPLOYMENT MEMBER WATCHLIST.npz PARTITIONS
+                      [CAMERA=SOURCE ...]"""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
 
-def main(url: str, namespace: str, ref: str, member: str, watchlist: str, camera: str) -> None:
+def main(
+    url: str, namespace: str, ref: str, member: str, watchlist: str, partitions: str, *cameras: str
+) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     database = open_database()
     found = deployments.get_deployment(UnitOfWork(database.sessions), ref)
@@ -34,7 +37,8 @@ def main(url: str, namespace: str, ref: str, member: str, watchlist: str, camera
     index = TemplateIndex(list(saved["subjects"]), saved["templates"])
     client = connect(url)
     names = Names(namespace, found.reference)
-    client.hset(names.cameras, mapping=dict([camera.split("=", 1)]))
+    if cameras:
+        client.hset(names.cameras, mapping=dict(camera.split("=", 1) for camera in cameras))
     began = time.monotonic()
     service = assemble(
         client,
@@ -47,6 +51,7 @@ def main(url: str, namespace: str, ref: str, member: str, watchlist: str, camera
         DeploymentGate(lambda: deployments.get_deployment(UnitOfWork(database.sessions), ref)),
         (database, Vault.from_environment(data_dirs=[])),
         lambda: START + timedelta(minutes=10, seconds=time.monotonic() - began),
+        int(partitions),
     )
     signal.signal(signal.SIGTERM, lambda *_: service.stop())
     service.run()

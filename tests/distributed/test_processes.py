@@ -1,6 +1,6 @@
 """Workers and matchers as separate processes on real Redis and PostgreSQL: a dead worker's
-camera moves, a dead matcher loses and duplicates no alert, strangers leave nothing in Redis,
-and a worker with the wrong key is refused."""
+camera moves, a dead matcher loses and duplicates no alert, one person seen by two matchers
+pages once, strangers leave nothing in Redis, and a worker with the wrong key is refused."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ def _client(procs: Procs) -> redis.Redis:
     return redis.Redis.from_url(procs.redis_url)
 
 
-def _worker_info(client: redis.Redis, names: Names, worker: str) -> dict:
-    raw = client.get(names.alive("worker", worker))
+def _info(client: redis.Redis, names: Names, member: str, role: str = "worker") -> dict:
+    """What a live member last reported in its heartbeat."""
+    raw = client.get(names.alive(role, member))
     return json.loads(raw) if raw else {}
 
 
@@ -58,14 +59,12 @@ def test_a_dead_workers_camera_moves_to_another(
     client, names = _client(procs), Names(procs.namespace, deployment)
     procs.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
     first = procs.worker(deployment, "w1", "--loop")
-    wait_for(
-        lambda: "cam-1" in _worker_info(client, names, "w1").get("cameras", []), 60, "w1 runs cam-1"
-    )
+    wait_for(lambda: "cam-1" in _info(client, names, "w1").get("cameras", []), 60, "w1 runs cam-1")
     procs.worker(deployment, "w2", "--loop")
-    wait_for(lambda: _worker_info(client, names, "w2"), 30, "w2 heartbeats")
+    wait_for(lambda: _info(client, names, "w2"), 30, "w2 heartbeats")
     first.send_signal(signal.SIGKILL)
     wait_for(
-        lambda: "cam-1" in _worker_info(client, names, "w2").get("cameras", []),
+        lambda: "cam-1" in _info(client, names, "w2").get("cameras", []),
         MOVE_BOUND,
         "cam-1 moved to w2",
     )
@@ -85,11 +84,38 @@ def test_a_dead_matcher_loses_no_alert_and_duplicates_none(
     holder = client.get(names.lease("0")).decode()
     matchers[holder].send_signal(signal.SIGKILL)
     survivor = ({"m1", "m2"} - {holder}).pop()
-    wait_for(lambda: "cam-1" in _worker_info(client, names, "w1").get("ended", []), 90, "clip end")
+    wait_for(lambda: "cam-1" in _info(client, names, "w1").get("ended", []), 90, "clip end")
     wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
     subjects = sorted(a.subject for a in _alerts(postgres_url, deployment))
     assert subjects == ["Ahmed_Chalabi", "Richard_Gere"], procs.log("w1")
     assert _stats(client, names, survivor).get("alerts", 0) >= 1  # it took over mid-stream
+
+
+def test_one_person_decided_by_two_matchers_raises_one_alert(
+    procs: Procs,
+    two_partition_deployment: str,
+    postgres_url: str,
+    watchlist_file: Path,
+    short_clip: Path,
+) -> None:
+    deployment = two_partition_deployment
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    cameras = (f"cam-1={short_clip}", f"cam-4={short_clip}")
+    for member in ("m1", "m2"):
+        procs.matcher(deployment, member, watchlist_file, *cameras, partitions=2)
+    wait_for(
+        lambda: all(len(_info(client, names, m, "matcher").get("partitions", [])) == 1
+                    for m in ("m1", "m2")),
+        30,
+        "each matcher holds one partition",
+    )  # fmt: skip
+    procs.worker(deployment, "w1")
+    wait_for(lambda: len(_info(client, names, "w1").get("ended", [])) == 2, 120, "both clips end")
+    wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
+    alerts = _alerts(postgres_url, deployment)
+    assert sorted(a.subject for a in alerts) == ["Ahmed_Chalabi", "Richard_Gere"], procs.log("w1")
+    for alert in alerts:  # the other camera's match joined the alert as a sighting
+        assert {alert.camera, *(s.camera for s in alert.sightings)} == {"cam-1", "cam-4"}
 
 
 def test_strangers_leave_no_template_in_redis(
@@ -99,7 +125,7 @@ def test_strangers_leave_no_template_in_redis(
     crowd = data_dir / "video/crowd-1080p/crowd.mp4"
     procs.matcher(deployment, "m1", watchlist_file, f"cam-1={crowd}")
     procs.worker(deployment, "w1", "--detect-side", "960")
-    wait_for(lambda: "cam-1" in _worker_info(client, names, "w1").get("ended", []), 90, "clip end")
+    wait_for(lambda: "cam-1" in _info(client, names, "w1").get("ended", []), 90, "clip end")
     wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
     assert _stats(client, names, "m1").get("compared", 0) >= 5  # the crowd was searched
     assert not _alerts(postgres_url, deployment)

@@ -71,6 +71,10 @@ class Names:
     def evidence(self, track: str) -> str:
         return f"{self.base}:evidence:{track}"
 
+    def episode(self, subject: str) -> str:
+        """A subject's open alert, shared by the matchers (`episodes.SharedEpisodes`)."""
+        return f"{self.base}:episode:{subject}"
+
     def decided(self, track: str) -> str:
         return f"{self.base}:decided:{track}"
 

@@ -25,6 +25,7 @@ from openlfr.biometrics.index import Candidate
 from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.broker import GROUP, BrokerError, BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, Coordinator, Leases, alive, beat
+from openlfr.distributed.episodes import SharedEpisodes
 from openlfr.distributed.wire import (
     CROP,
     ENDED,
@@ -259,7 +260,9 @@ def assemble(
     `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
     embedded engine keeps them."""
     ensure_config(client, names, partitions, watchlist.snapshot_hash, threshold)
-    desk = AlertDesk(deployment_id, IdempotentAlertSink(*stores), hub)
+    desk = AlertDesk(
+        deployment_id, IdempotentAlertSink(*stores), hub, book=SharedEpisodes(client, names)
+    )
     coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
     matcher = Matcher(watchlist, threshold, DecisionRule())
     metrics = StoreMetricsSink(stores[0], deployment_id)

@@ -3,13 +3,16 @@ to every listener at once.
 
 The desk is shared by all cameras of a deployment, so the same subject seen again within the
 episode window, here or on another camera, is added to the open alert instead of paging the
-operator again. Only matched faces ever reach it."""
+operator again. Where the open alerts are kept is its `EpisodeBook`: in memory for one process,
+in Redis when several matchers share a deployment (`distributed.episodes`). Only matched faces
+ever reach it."""
 
 from __future__ import annotations
 
 import json
 import queue
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -98,6 +101,32 @@ class JsonlAlertSink:
         self._file.close()
 
 
+class EpisodeBook(Protocol):
+    """Each subject's latest alert, so a later sighting within the episode joins it."""
+
+    def latest(self, subject: str) -> Alert | None: ...
+    def keep(self, alert: Alert) -> None: ...
+    def guard(self, subject: str) -> AbstractContextManager[object]:
+        """Held while a subject's sighting is decided (one at a time across processes)."""
+        ...
+
+
+class LocalEpisodes:
+    """One process's book: the desk's own lock is guard enough."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, Alert] = {}
+
+    def latest(self, subject: str) -> Alert | None:
+        return self._latest.get(subject)
+
+    def keep(self, alert: Alert) -> None:
+        self._latest[alert.subject] = alert
+
+    def guard(self, subject: str) -> AbstractContextManager[object]:
+        return nullcontext()
+
+
 class AlertDesk:
     def __init__(
         self,
@@ -105,10 +134,11 @@ class AlertDesk:
         sink: AlertSink,
         hub: AlertHub | None = None,
         episode: timedelta = EPISODE_WINDOW,
+        book: EpisodeBook | None = None,
     ) -> None:
         self.deployment_id, self.sink, self.episode = deployment_id, sink, episode
         self.hub = hub or AlertHub()
-        self._open: dict[str, Alert] = {}
+        self.book = book or LocalEpisodes()
         self._lock = threading.Lock()
 
     def offer(
@@ -121,8 +151,8 @@ class AlertDesk:
         frame: int,
     ) -> Alert:
         """Raise a new alert, or add a sighting to the subject's open one."""
-        with self._lock:
-            alert = self._open.get(match.subject)
+        with self._lock, self.book.guard(match.subject):
+            alert = self.book.latest(match.subject)
             if alert is not None and alert.in_episode(match.subject, shot_at, self.episode):
                 sighting = Sighting(
                     camera=camera,
@@ -133,6 +163,7 @@ class AlertDesk:
                 )
                 rules.add_sighting(alert, sighting)
                 self.sink.sighted(alert, sighting)
+                self.book.keep(alert)
                 self.hub.publish(AlertEvent("sighted", alert))
                 return alert
             alert = Alert(
@@ -153,6 +184,6 @@ class AlertDesk:
             if not ok:
                 raise ValueError("the alert image could not be encoded")
             self.sink.raised(alert, encoded.tobytes())
-            self._open[match.subject] = alert
+            self.book.keep(alert)
             self.hub.publish(AlertEvent("raised", alert))
             return alert
