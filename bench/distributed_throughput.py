@@ -111,7 +111,7 @@ def run(workers: int, cameras: int, seconds: float, cpus: float, work: Path, dat
     ]  # fmt: skip
     groups: list[Path] = []
     for n in range(workers):
-        args = ["-m", "openlfr.cli.distributed", "worker", "--deployment", ref, "--loop"]
+        args = ["-m", "openlfr", "worker", "--deployment", ref, "--loop"]
         args += ["--broker", REDIS, "--namespace", namespace, "--id", f"w{n + 1}"]
         proc = subprocess.Popen(
             [sys.executable, *args], env=env, stdout=logs[n + 1], stderr=subprocess.STDOUT

@@ -34,10 +34,14 @@ class Procs:
         self.started.append(proc)
         return proc
 
+    def openlfr(self, name: str, *args: str, **env: str):  # type: ignore[no-untyped-def]
+        """`openlfr ARGS` with this test's broker and namespace in its environment."""
+        broker = {"OPENLFR_BROKER_URL": self.redis_url, "OPENLFR_BROKER_NAMESPACE": self.namespace}
+        return self._start(name, ["-m", "openlfr", *args], **broker | env)
+
     def worker(self, deployment: str, worker_id: str, *extra: str, **env: str):
-        args = ["-m", "openlfr.cli.distributed", "worker", "--deployment", deployment]
-        args += ["--broker", self.redis_url, "--namespace", self.namespace, "--id", worker_id]
-        return self._start(worker_id, [*args, "--pacing", "video", *extra], **env)
+        args = ["worker", "--deployment", deployment, "--id", worker_id, "--pacing", "video"]
+        return self.openlfr(worker_id, *args, *extra, **env)
 
     def matcher(
         self, deployment: str, member: str, watchlist: Path, *cameras: str, partitions: int = 1

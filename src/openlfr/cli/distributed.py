@@ -30,7 +30,11 @@ app = typer.Typer()
 Broker = Annotated[
     str, typer.Option(envvar="OPENLFR_BROKER_URL", help="Redis URL, e.g. redis://10.0.0.2:6379/0.")
 ]
-Namespace = Annotated[str, typer.Option(help="Key prefix shared by a deployment's processes.")]
+Namespace = Annotated[
+    str,
+    typer.Option(envvar="OPENLFR_BROKER_NAMESPACE", help="Key prefix of a deployment's processes."),
+]
+Partitions = Annotated[int, typer.Option(help="Decision streams (matchers sharing the load).")]
 
 
 def _until_signalled(stop: Callable[[], None]) -> None:
@@ -93,11 +97,24 @@ def matcher(
         list[str] | None,
         typer.Option(help="CAMERA_ID=SOURCE to register (the source as the workers see it)."),
     ] = None,
-    partitions: Annotated[int, typer.Option(help="Decision streams (matchers sharing).")] = 1,
+    partitions: Partitions = 1,
     namespace: Namespace = "openlfr",
 ) -> None:
     """Hold the deployment's frozen watchlist, decide on the workers' templates and record
     alerts in the database; also assigns cameras to live workers and asks the run gate."""
+    sources = dict(spec.split("=", 1) for spec in camera or [])
+    serve_matcher(key, broker, threshold, sources, partitions, namespace)
+
+
+def serve_matcher(
+    key: str,
+    broker: str,
+    threshold: float,
+    cameras: dict[str, str],
+    partitions: int = 1,
+    namespace: str = "openlfr",
+) -> None:
+    """`openlfr matcher`, and `openlfr live run` when a broker is configured."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     vault = Vault.from_environment()
     database = _database(database_url())
@@ -105,8 +122,8 @@ def matcher(
     watchlist = load_live_watchlist(unit_of_work(), key, vault)
     client = connect(broker)
     names = Names(namespace, found.reference)
-    if camera:
-        client.hset(names.cameras, mapping=dict(spec.split("=", 1) for spec in camera))
+    if cameras:
+        client.hset(names.cameras, mapping=cameras)  # type: ignore[arg-type]
     service = assemble(
         client,
         names,
@@ -126,7 +143,3 @@ def matcher(
         service.run()
     except KeyboardInterrupt:
         service.stop()
-
-
-if __name__ == "__main__":
-    app()

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from openlfr.cli._shared import _database, refusals
+from openlfr.cli.distributed import Namespace, Partitions, serve_matcher
 from openlfr.eval.walkpast import WalkpastSpec, build
 from openlfr.live.assemble import assemble_engine
 from openlfr.store.db import database_url
@@ -29,10 +30,24 @@ def run(
     ],
     threshold: Annotated[float, typer.Option(help="No lower than the approved threshold.")],
     detect_side: Annotated[int, typer.Option(help="Longest side the detector sees.")] = 640,
+    broker: Annotated[
+        str,
+        typer.Option(
+            envvar="OPENLFR_BROKER_URL",
+            help="Redis URL: run as the deployment's matcher; `openlfr worker`s run the cameras.",
+        ),
+    ] = "",
+    partitions: Partitions = 1,
+    namespace: Namespace = "openlfr",
 ) -> None:
     """Process the cameras in real time until the deployment is stopped, its window ends, or
-    Ctrl-C. Alerts go to the database (images encrypted); metrics are saved as it runs."""
+    Ctrl-C. Alerts go to the database (images encrypted); metrics are saved as it runs.
+    With a broker (OPENLFR_BROKER_URL) the same engine is split: this process decides and
+    records, and `openlfr worker` processes on any host run the cameras."""
     sources = dict(spec.split("=", 1) for spec in camera)
+    if broker:
+        serve_matcher(key, broker, threshold, sources, partitions, namespace)
+        return
     database = _database(database_url())
     engine = assemble_engine(
         database, Vault.from_environment(), key, sources, threshold, detect_side

@@ -83,6 +83,13 @@ class Coordinator:
         self.snapshot_hash, self.threshold = snapshot_hash, threshold
         self._permits: dict[str, RunPermit] = {}
 
+    def admit(self) -> None:
+        """Ask the gate for every registered camera before serving: RunRefused (a threshold
+        below the approved one, a camera or snapshot not authorised, ...) starts nothing, as
+        the embedded engine's start does. A paused deployment is admitted and waits."""
+        for camera in sorted(c.decode() for c in self.client.hkeys(self.names.cameras)):
+            self.gate.check(camera, self.snapshot_hash, self.threshold, self.clock())
+
     def tick(self) -> None:
         cameras = [c.decode() for c in self.client.hkeys(self.names.cameras)]
         states = {camera: self._ask(camera) for camera in cameras}

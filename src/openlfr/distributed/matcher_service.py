@@ -258,12 +258,14 @@ def assemble(
 ) -> MatcherService:
     """A matcher service with the embedded engine's decision logic: `Matcher`, `DecisionRule`,
     `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
-    embedded engine keeps them."""
+    embedded engine keeps them. RunRefused, before anything is written to the broker, if the
+    gate refuses a registered camera (as the embedded engine refuses to start)."""
+    coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
+    coordinator.admit()
     ensure_config(client, names, partitions, watchlist.snapshot_hash, threshold)
     desk = AlertDesk(
         deployment_id, IdempotentAlertSink(*stores), hub, book=SharedEpisodes(client, names)
     )
-    coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
     matcher = Matcher(watchlist, threshold, DecisionRule())
     metrics = StoreMetricsSink(stores[0], deployment_id)
     return MatcherService(
