@@ -66,8 +66,10 @@ def test_the_deployment_is_published_with_its_counts(result: DemoResult) -> None
     assert row["Faces seen"] >= 10
     assert row["False alerts (unconfirmed)"] == 0
     database = open_database(f"sqlite:///{result.database}")
-    state = deployments.get_deployment(UnitOfWork(database.sessions), result.reference).state
-    assert state is State.PUBLISHED
+    d = deployments.get_deployment(UnitOfWork(database.sessions), result.reference)
+    assert d.state is State.PUBLISHED
+    events = [(e.kind, e.by) for e in d.live_events]  # who turned the camera on, in the record
+    assert events[:2] == [("started", "gail"), ("cameras started", "gail")]
     assert len(result.outcome.retention.watchlist_receipts) == 1  # the watchlist destroyed
     assert "register entry (published)" in summary(result)
 

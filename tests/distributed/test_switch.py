@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import redis
@@ -19,12 +21,15 @@ from openlfr.demo.material import make_walkpast
 from openlfr.demo.summary import walked_past
 from openlfr.demo.watchlist import bundled_casting
 from openlfr.distributed.broker import Names
+from openlfr.domain.deployment import Deployment
+from openlfr.services import deployments
 from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
 PHOTOS = Path(__file__).parents[2] / "demo" / "photos"
+T = TypeVar("T")
 
 
 def _live_now(postgres_url: str, work: Path) -> tuple[str, Path, dict]:
@@ -46,13 +51,20 @@ def _live_now(postgres_url: str, work: Path) -> tuple[str, Path, dict]:
         database.dispose()
 
 
-def _read(postgres_url: str, ref: str) -> tuple[list, list]:
+def _stored(postgres_url: str, read: Callable[[UnitOfWork], T]) -> T:
     database = open_database(postgres_url, migrate=False)
     try:
-        uow = UnitOfWork(database.sessions)
-        return list_alerts(uow, ref), camera_metrics(uow, ref)
+        return read(UnitOfWork(database.sessions))
     finally:
         database.dispose()
+
+
+def _read(postgres_url: str, ref: str) -> tuple[list, list]:
+    return _stored(postgres_url, lambda uow: (list_alerts(uow, ref), camera_metrics(uow, ref)))
+
+
+def _deployment(postgres_url: str, ref: str) -> Deployment:
+    return _stored(postgres_url, lambda uow: deployments.get_deployment(uow, ref))
 
 
 def test_live_run_with_a_broker_decides_for_workers(
@@ -63,13 +75,19 @@ def test_live_run_with_a_broker_decides_for_workers(
     run = [sys.executable, "-m", "openlfr", "live", "run", ref, "--camera", f"{CAMERA}={video}"]
     env = procs.env | {"OPENLFR_BROKER_URL": procs.redis_url}
     env["OPENLFR_BROKER_NAMESPACE"] = procs.namespace
-    refused = subprocess.run([*run, "--threshold", "0.3"], env=env, capture_output=True, text=True)
-    assert refused.returncode == 2, refused.stderr  # below the approved threshold, here too
-    assert "threshold" in refused.stderr
+    gold, operator = cast.GOLD_COMMANDER.username, cast.OPERATOR.username
+    for who, threshold, why in (
+        (operator, "0.45", "only the deployment's Gold or Silver may run cameras"),
+        (gold, "0.3", "threshold 0.3 is below the approved 0.45"),
+    ):
+        refused = subprocess.run(
+            [*run, "--as", who, "--threshold", threshold], env=env, capture_output=True, text=True
+        )
+        assert refused.returncode == 2 and why in refused.stderr, refused.stderr
     client, names = redis.Redis.from_url(procs.redis_url), Names(procs.namespace, ref)
-    assert not client.exists(names.config)  # the refused matcher configured nothing
+    assert not client.keys(f"{names.base}:*")  # the refused runs wrote nothing to the broker
 
-    procs.openlfr("matcher", *run[3:], "--threshold", "0.45")
+    procs.openlfr("matcher", *run[3:], "--as", gold, "--threshold", "0.45")
     procs.worker(ref, "w1")
     wait_for(lambda: b'"ended": ["cam-1"]' in (client.get(names.alive("worker", "w1")) or b""),
              120, "the walk-past ends on the worker")  # fmt: skip
@@ -79,3 +97,6 @@ def test_live_run_with_a_broker_decides_for_workers(
     assert {a.subject for a in alerts} == seen and len(alerts) == len(seen), procs.log("matcher")
     (counted,) = metrics
     assert counted.faces_seen >= len(seen) + passers and counted.frames_processed > 0
+    (started,) = [e for e in _deployment(postgres_url, ref).live_events if e.kind.startswith("cam")]
+    assert (started.kind, started.by) == ("cameras started", gold)
+    assert started.reason == f"{CAMERA} on {video}; threshold 0.45"

@@ -269,6 +269,25 @@ def test_the_run_gate(sqlite_flow: Flow) -> None:
         operations.run_permit(u, ref, "cam-1", SNAPSHOT, 0.5, now=now)
 
 
+def test_only_gold_or_silver_starts_the_cameras_and_it_is_recorded(sqlite_flow: Flow) -> None:
+    ref = sqlite_flow.live()
+    u, now = sqlite_flow.uow, START + timedelta(hours=1)
+    camera = {"cam-1": "rtsp://van7:s3cret@10.0.0.5:554/live"}
+    records = len(audit_history(u))
+    with pytest.raises(PermissionRefused, match="only the deployment's Gold or Silver"):
+        operations.start_cameras(u, "otto", ref, camera, SNAPSHOT, 0.45, now=now)
+    with pytest.raises(RunRefused, match="choose a source for cam-1"):
+        operations.start_cameras(u, "sam", ref, {}, SNAPSHOT, 0.45, now=now)
+    with pytest.raises(RunRefused, match=re.escape("threshold 0.4 is below the approved 0.45")):
+        operations.start_cameras(u, "sam", ref, camera, SNAPSHOT, 0.4, now=now)
+    assert len(audit_history(u)) == records
+    operations.start_cameras(u, "sam", ref, camera, SNAPSHOT, 0.45, now=now)
+    started = deployments.get_deployment(u, ref).live_events[-1]
+    assert (started.kind, started.by) == ("cameras started", "sam")
+    assert started.reason == "cam-1 on rtsp://10.0.0.5:554/live; threshold 0.45"  # no password
+    assert audit_history(u)[-1].action == "cameras.started"
+
+
 def test_a_closed_deployment_cannot_be_reopened(sqlite_flow: Flow) -> None:
     ref = sqlite_flow.closed()
     u, now = sqlite_flow.uow, END + timedelta(minutes=1)

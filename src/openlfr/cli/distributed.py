@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import _database, refusals, unit_of_work
+from openlfr.cli._shared import Key, _database, refusals, unit_of_work
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.distributed.worker import Worker
@@ -21,6 +21,7 @@ from openlfr.live.engine import EngineSettings
 from openlfr.live.gate import DeploymentGate
 from openlfr.live.sources import Pacing
 from openlfr.services import deployments
+from openlfr.services.operations import start_cameras
 from openlfr.services.watchlists import load_live_watchlist
 from openlfr.store.db import database_url
 from openlfr.store.vault import Vault
@@ -90,31 +91,28 @@ def worker(
 @app.command("matcher")
 @refusals
 def matcher(
-    key: Annotated[str, typer.Argument(help="Deployment reference or id.")],
+    key: Key,
     broker: Broker,
     threshold: Annotated[float, typer.Option(help="No lower than the approved threshold.")],
-    camera: Annotated[
-        list[str] | None,
-        typer.Option(help="CAMERA_ID=SOURCE to register (the source as the workers see it)."),
-    ] = None,
     partitions: Partitions = 1,
     namespace: Namespace = "openlfr",
 ) -> None:
-    """Hold the deployment's frozen watchlist, decide on the workers' templates and record
-    alerts in the database; also assigns cameras to live workers and asks the run gate."""
-    sources = dict(spec.split("=", 1) for spec in camera or [])
-    serve_matcher(key, broker, threshold, sources, partitions, namespace)
+    """One more matcher for a deployment whose cameras `openlfr live run` (with a broker)
+    started: holds the frozen watchlist, decides on the workers' templates, records alerts."""
+    serve_matcher(key, broker, threshold, partitions, namespace)
 
 
 def serve_matcher(
     key: str,
     broker: str,
     threshold: float,
-    cameras: dict[str, str],
-    partitions: int = 1,
-    namespace: str = "openlfr",
+    partitions: int,
+    namespace: str,
+    start: tuple[str, dict[str, str]] | None = None,
 ) -> None:
-    """`openlfr matcher`, and `openlfr live run` when a broker is configured."""
+    """`openlfr matcher`, and `openlfr live run` with a broker, which also `start`s the cameras
+    (who, and camera -> source as the workers see it): checked and recorded as in embedded mode
+    before anything reaches the broker."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     vault = Vault.from_environment()
     database = _database(database_url())
@@ -122,8 +120,10 @@ def serve_matcher(
     watchlist = load_live_watchlist(unit_of_work(), key, vault)
     client = connect(broker)
     names = Names(namespace, found.reference)
-    if cameras:
-        client.hset(names.cameras, mapping=cameras)  # type: ignore[arg-type]
+    if start is not None:
+        by, sources = start
+        start_cameras(unit_of_work(), by, key, sources, watchlist.snapshot_hash, threshold)
+        client.hset(names.cameras, mapping=sources)  # type: ignore[arg-type]
     service = assemble(
         client,
         names,

@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import _database, refusals
+from openlfr.cli._shared import ActingAs, Key, _database, refusals, unit_of_work
 from openlfr.cli.distributed import Namespace, Partitions, serve_matcher
 from openlfr.eval.walkpast import WalkpastSpec, build
 from openlfr.live.assemble import assemble_engine
+from openlfr.services.operations import start_cameras
 from openlfr.store.db import database_url
 from openlfr.store.vault import Vault
 
@@ -23,7 +24,8 @@ simulate_app = typer.Typer(help="Build synthetic test material for system tests 
 @app.command("run")
 @refusals
 def run(
-    key: Annotated[str, typer.Argument(help="Deployment reference or id.")],
+    key: Key,
+    by: ActingAs,
     camera: Annotated[
         list[str],
         typer.Option(help="CAMERA_ID=SOURCE: an rtsp/http URL, a webcam index or a video file."),
@@ -40,18 +42,20 @@ def run(
     partitions: Partitions = 1,
     namespace: Namespace = "openlfr",
 ) -> None:
-    """Process the cameras in real time until the deployment is stopped, its window ends, or
-    Ctrl-C. Alerts go to the database (images encrypted); metrics are saved as it runs.
-    With a broker (OPENLFR_BROKER_URL) the same engine is split: this process decides and
-    records, and `openlfr worker` processes on any host run the cameras."""
+    """The deployment's Gold or Silver runs its cameras in real time until the deployment is
+    stopped, its window ends, or Ctrl-C. Alerts go to the database (images encrypted); metrics
+    are saved as it runs. With a broker (OPENLFR_BROKER_URL) the same engine is split: this
+    process decides and records, and `openlfr worker` processes on any host run the cameras."""
     sources = dict(spec.split("=", 1) for spec in camera)
     if broker:
-        serve_matcher(key, broker, threshold, sources, partitions, namespace)
+        serve_matcher(key, broker, threshold, partitions, namespace, (by, sources))
         return
     database = _database(database_url())
-    engine = assemble_engine(
+    built = assemble_engine(
         database, Vault.from_environment(), key, sources, threshold, detect_side
-    ).engine
+    )
+    start_cameras(unit_of_work(), by, key, sources, built.watchlist.snapshot_hash, threshold)
+    engine = built.engine
     engine.start()
     typer.echo(f"{key}: live on {', '.join(sources)}")
     try:

@@ -6,6 +6,7 @@ take these steps."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from openlfr.domain.authorising import require_authority_in_force
 from openlfr.domain.command import APPOINTABLE, ChecklistEntry, ChecklistItem, WatchlistImport
@@ -13,6 +14,7 @@ from openlfr.domain.deployment import Deployment, LiveEvent, Signed
 from openlfr.domain.errors import ChecklistIncomplete, RunRefused, TransitionRefused
 from openlfr.domain.permissions import require_post, require_role
 from openlfr.domain.roles import Actor, Role
+from openlfr.domain.run_gate import authorise_run
 
 
 def appoint(d: Deployment, gold: Actor, post: Role, people: list[Actor], now: datetime) -> None:
@@ -94,6 +96,42 @@ def start(d: Deployment, gold: Actor, now: datetime) -> None:
     _require_in_window(d, now, "start")
     _log(d, "started", gold, now)
     d.finish("start")
+
+
+def start_cameras(
+    d: Deployment,
+    by: Actor,
+    sources: dict[str, str],
+    snapshot_hash: str,
+    threshold: float,
+    now: datetime,
+) -> None:
+    """The deployment's Gold or Silver starts its cameras: each camera set up for it needs a
+    source, and the run gate must permit every one now (live, in the window, authorised
+    camera, the imported snapshot, no lower threshold). Logged with who and on what sources,
+    credentials left out, so the timeline says who turned the cameras on."""
+    require_camera_runner(d, by)
+    if missing := [c for c in d.checklist.cameras if c not in sources]:
+        raise RunRefused(f"choose a source for {', '.join(missing)}")
+    for camera in sources:
+        authorise_run(d, now, camera, snapshot_hash, threshold)
+    on = ", ".join(f"{c} on {without_credentials(s)}" for c, s in sorted(sources.items()))
+    _log(d, "cameras started", by, now, f"{on}; threshold {threshold}")
+
+
+def require_camera_runner(d: Deployment, actor: Actor) -> None:
+    """Only the deployment's Gold or Silver runs its cameras."""
+    require_post(actor, [d.command.gold, *d.command.silver], "Gold or Silver", "run cameras")
+
+
+def without_credentials(source: str) -> str:
+    """A camera URL as a record may keep it: `rtsp://user:secret@host/s` -> `rtsp://host/s`."""
+    parts = urlsplit(source)
+    if parts.username is None and parts.password is None:
+        return source
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def pause(d: Deployment, gold: Actor, reason: str, now: datetime) -> None:

@@ -80,6 +80,23 @@ def start(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> De
     return change_deployment(uow, by, key, "deployment.started", Role.GOLD, change, now_or(now))
 
 
+def start_cameras(
+    uow: UnitOfWork,
+    by: str,
+    key: str,
+    sources: dict[str, str],
+    snapshot_hash: str,
+    threshold: float,
+    now: datetime | None = None,
+) -> Deployment:
+    """Checked and recorded before the engine reads a frame (`openlfr live run`, the console)."""
+
+    def change(d: Deployment, step: Step) -> None:
+        operating.start_cameras(d, step.actor, sources, snapshot_hash, threshold, step.now)
+
+    return change_deployment(uow, by, key, "cameras.started", None, change, now_or(now))
+
+
 def pause(
     uow: UnitOfWork, by: str, key: str, reason: str, now: datetime | None = None
 ) -> Deployment:

@@ -10,12 +10,12 @@ import threading
 from fastapi import Request
 
 from openlfr.domain.errors import GovernanceError
-from openlfr.domain.permissions import require_post
+from openlfr.domain.operating import require_camera_runner
 from openlfr.domain.roles import Actor
 from openlfr.live.assemble import assemble_engine
 from openlfr.live.engine import LiveEngine
 from openlfr.live.sources import Pacing
-from openlfr.services import deployments
+from openlfr.services import deployments, operations
 from openlfr.services.watchlists import LiveWatchlist
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
@@ -40,17 +40,24 @@ class Engines:
         pacing: Pacing = Pacing.REALTIME,
     ) -> LiveEngine:
         """`sources`: camera id to an allow-listed source. Refused unless the actor is the
-        deployment's Gold or Silver, every authorised camera has a source, and the run gate
-        permits every camera now; an engine already running for the deployment is refused."""
+        deployment's Gold or Silver, every camera set up has a source, and the run gate permits
+        every camera now (`operations.start_cameras`, which records who started them); an
+        engine already running for the deployment is refused."""
         d = deployments.get_deployment(UnitOfWork(database.sessions), ref)
-        require_post(actor, [d.command.gold, *d.command.silver], "Gold or Silver", "run cameras")
-        if missing := [c for c in d.checklist.cameras if c not in sources]:
-            raise GovernanceError(f"choose a source for {', '.join(missing)}")
+        require_camera_runner(d, actor)  # before the watchlist is decrypted
         with self._lock:
             if self.running(d.id):
                 raise GovernanceError(f"the cameras of {d.reference} are already running")
             built = assemble_engine(
                 database, vault, ref, sources, d.terms.threshold, hub=self.live.hub, pacing=pacing
+            )
+            operations.start_cameras(
+                UnitOfWork(database.sessions),
+                actor.username,
+                ref,
+                sources,
+                built.watchlist.snapshot_hash,
+                d.terms.threshold,
             )
             built.engine.start()
             self._engines[d.id] = built.engine
