@@ -1,5 +1,6 @@
-"""The envelope and the idempotent alert record, in process: a wrong key or a moved message is
-refused, and recording the same alert twice pages once."""
+"""The envelope, the stream bound and the idempotent alert record, in process: a wrong key or a
+moved message is refused, a decision stream never outgrows its bound, and recording the same
+alert twice pages once."""
 
 from __future__ import annotations
 
@@ -9,10 +10,19 @@ from datetime import timedelta
 import cv2
 import numpy as np
 import pytest
+import redis
 
 from govkit import START
 from openlfr.distributed.alert_delivery import IdempotentAlertSink
-from openlfr.distributed.broker import BrokerError, BrokerKey, BrokerRefused, new_broker_key
+from openlfr.distributed.broker import (
+    DECIDE_MAXLEN,
+    BrokerError,
+    BrokerKey,
+    BrokerRefused,
+    Names,
+    new_broker_key,
+)
+from openlfr.distributed.wire import Publisher
 from openlfr.domain.alerts import Alert, Sighting
 from openlfr.services import deployments
 from openlfr.services.alerts import list_alerts
@@ -37,6 +47,18 @@ def test_a_sealed_message_opens_only_with_its_key_and_on_its_stream() -> None:
         _key().open("ns:d:decide:0", received)
     with pytest.raises(BrokerRefused):
         key.open("ns:d:decide:1", received)
+
+
+def test_a_decision_stream_never_outgrows_its_bound(redis_url: str, namespace: str) -> None:
+    client, names, key = redis.Redis.from_url(redis_url), Names(namespace, "LFR-1"), _key()
+    publisher = Publisher(client, names, key, "w1", partitions=1)
+    template = np.zeros(128, np.float32)
+    for n in range(DECIDE_MAXLEN + 50):  # a matcher outage: nobody reads
+        publisher.template("cam-1", f"cam-1/{n}@r", template)
+    stream = names.decide(0)
+    assert client.xlen(stream) == DECIDE_MAXLEN
+    ((_, fields),) = client.xrange(stream, count=1)
+    assert key.open(stream, fields).header["track"] == "cam-1/50@r"  # the oldest 50 dropped
 
 
 def test_the_broker_key_is_not_the_vault_key(monkeypatch: pytest.MonkeyPatch) -> None:

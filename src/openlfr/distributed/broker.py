@@ -19,8 +19,8 @@ import redis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-#: XADD ... MAXLEN ~ bound of a decision stream: a matcher outage drops the oldest messages
-#: (templates are then never compared, which is safe) rather than letting Redis grow.
+#: XADD ... MAXLEN bound (exact) of a decision stream: a matcher outage drops the oldest
+#: messages (templates are then never compared, which is safe) rather than letting Redis grow.
 DECIDE_MAXLEN = 10_000
 #: Bound of a worker's crop-request stream.
 REQUESTS_MAXLEN = 1_000

@@ -95,7 +95,7 @@ class Publisher:
         stream = self.names.decide(partition_of(camera, self.partitions))
         header = {"camera": camera, "worker": self.worker} | header
         fields = self.key.seal(stream, kind, self.worker, header, blob)
-        self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=True)  # type: ignore[arg-type]
+        self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)  # type: ignore[arg-type]
 
     def template(self, camera: str, track: str, template: np.ndarray) -> None:
         self._send(camera, TEMPLATE, {"track": track}, template.astype(np.float32).tobytes())
@@ -132,4 +132,4 @@ def send_request(
     stream = names.requests(worker)
     header = {"camera": camera, "match": match_header(match)}
     fields = key.seal(stream, REQUEST, matcher, header)
-    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=True)  # type: ignore[arg-type]
+    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=False)  # type: ignore[arg-type]
