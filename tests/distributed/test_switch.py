@@ -4,6 +4,7 @@ imported and frozen watchlist, a window open now), alerts and metrics in Postgre
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,8 +21,10 @@ from openlfr.demo.deployment import CAMERA, apply_and_authorise, prepare
 from openlfr.demo.material import make_walkpast
 from openlfr.demo.summary import walked_past
 from openlfr.demo.watchlist import bundled_casting
-from openlfr.distributed.broker import Names
+from openlfr.distributed.alert_feed import AlertRelay
+from openlfr.distributed.broker import BrokerKey, Names
 from openlfr.domain.deployment import Deployment
+from openlfr.live.desk import AlertHub
 from openlfr.services import deployments
 from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
@@ -87,6 +90,12 @@ def test_live_run_with_a_broker_decides_for_workers(
     client, names = redis.Redis.from_url(procs.redis_url), Names(procs.namespace, ref)
     assert not client.keys(f"{names.base}:*")  # the refused runs wrote nothing to the broker
 
+    console = AlertHub()  # what a console started with the broker hears
+    heard = console.subscribe()
+    relay = AlertRelay(
+        client, procs.namespace, BrokerKey(base64.b64decode(env["OPENLFR_BROKER_KEY"])), console
+    )
+    relay.start()
     procs.openlfr("matcher", *run[3:], "--as", gold, "--threshold", "0.45")
     procs.worker(ref, "w1")
     wait_for(lambda: b'"ended": ["cam-1"]' in (client.get(names.alive("worker", "w1")) or b""),
@@ -95,6 +104,9 @@ def test_live_run_with_a_broker_decides_for_workers(
     alerts, metrics = wait_for(lambda: (r := _read(postgres_url, ref))[1] and r, 30, "metrics")
     seen, passers = walked_past(truth)
     assert {a.subject for a in alerts} == seen and len(alerts) == len(seen), procs.log("matcher")
+    relay.stop()
+    events = [heard.get_nowait() for _ in range(heard.qsize())]
+    assert {e.alert.id for e in events if e.kind == "raised"} == {a.id for a in alerts}
     (counted,) = metrics
     assert counted.faces_seen >= len(seen) + passers and counted.frames_processed > 0
     (started,) = [e for e in _deployment(postgres_url, ref).live_events if e.kind.startswith("cam")]

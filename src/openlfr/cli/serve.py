@@ -19,7 +19,8 @@ def serve(
     """Serve the console. Behind HTTPS keep secure cookies (the default); for plain
     http://127.0.0.1 in development set OPENLFR_SECURE_COOKIES=0. Retention runs every
     OPENLFR_RETENTION_INTERVAL_SECONDS (3600); the console may start cameras only on the
-    sources in OPENLFR_CAMERA_SOURCES ("cam-1=rtsp://...,cam-2=/srv/video.mp4")."""
+    sources in OPENLFR_CAMERA_SOURCES ("cam-1=rtsp://...,cam-2=/srv/video.mp4"). With
+    OPENLFR_BROKER_URL and OPENLFR_BROKER_KEY it also shows the alerts the matchers raise."""
     from dataclasses import replace
 
     import uvicorn

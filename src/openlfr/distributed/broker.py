@@ -85,6 +85,11 @@ class Names:
         return f"{self.base}:matcher:{matcher}:stats"
 
     @property
+    def alerts(self) -> str:
+        """Pub/Sub channel: alert events for the consoles (`alert_feed`)."""
+        return f"{self.base}:alerts"
+
+    @property
     def config(self) -> str:
         """partitions and snapshot hash, set by the first matcher."""
         return f"{self.base}:config"

@@ -23,6 +23,7 @@ import redis
 
 from openlfr.biometrics.index import Candidate
 from openlfr.distributed.alert_delivery import IdempotentAlertSink
+from openlfr.distributed.alert_feed import BroadcastHub
 from openlfr.distributed.broker import GROUP, BrokerError, BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, Coordinator, Leases, alive, beat
 from openlfr.distributed.episodes import SharedEpisodes
@@ -37,7 +38,7 @@ from openlfr.distributed.wire import (
     template_from,
 )
 from openlfr.domain.metrics import CameraMetrics
-from openlfr.live.desk import AlertDesk, AlertHub
+from openlfr.live.desk import AlertDesk
 from openlfr.live.engine import MetricsSink
 from openlfr.live.gate import Gate
 from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
@@ -254,7 +255,6 @@ def assemble(
     stores: tuple[Database, Vault],
     clock: Callable[[], datetime],
     partitions: int = 1,
-    hub: AlertHub | None = None,
 ) -> MatcherService:
     """A matcher service with the embedded engine's decision logic: `Matcher`, `DecisionRule`,
     `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
@@ -263,6 +263,7 @@ def assemble(
     coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
     coordinator.admit()
     ensure_config(client, names, partitions, watchlist.snapshot_hash, threshold)
+    hub = BroadcastHub(client, names, key, member)  # the consoles hear of each alert
     desk = AlertDesk(
         deployment_id, IdempotentAlertSink(*stores), hub, book=SharedEpisodes(client, names)
     )

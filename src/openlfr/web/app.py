@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from openlfr import __version__
+from openlfr.distributed.alert_feed import AlertRelay
+from openlfr.distributed.broker import BrokerKey, connect
 from openlfr.domain.errors import (
     GovernanceError,
     NotFound,
@@ -79,11 +81,12 @@ def _install_handlers(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While the server is up: the retention schedule (if the settings ask for it). At
-    shutdown: the schedule and every live engine the console started are stopped."""
+    """While the server is up: the retention schedule (if the settings ask for it) and, with a
+    broker, the relay of the matchers' alert events. At shutdown: these and every live engine
+    the console started are stopped."""
     settings: WebSettings = app.state.settings
     database: Database = app.state.database
-    app.state.retention = None
+    app.state.retention = app.state.relay = None
     if settings.run_retention:
         app.state.retention = RetentionScheduler(
             lambda: UnitOfWork(database.sessions),
@@ -91,11 +94,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.retention_interval_seconds,
         )
         app.state.retention.start()
+    if settings.broker_url:
+        app.state.relay = AlertRelay(
+            connect(settings.broker_url),
+            settings.broker_namespace,
+            BrokerKey.from_environment(),
+            app.state.live.hub,
+        )
+        app.state.relay.start()
     try:
         yield
     finally:
         if app.state.retention is not None:
             app.state.retention.stop()
+        if app.state.relay is not None:
+            app.state.relay.stop()
         app.state.engines.stop_all()
 
 

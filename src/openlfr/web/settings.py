@@ -1,5 +1,6 @@
 """How the console is run: database, cookie security, the secret that signs CSRF tokens, the
-camera sources an administrator allows, and the retention schedule."""
+camera sources an administrator allows, the retention schedule, and the broker it hears the
+matchers' alerts from in distributed mode."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ class WebSettings:
     run_retention: bool = False
     """Run `services.retention.RetentionScheduler` while the app is up (`openlfr serve`)."""
     retention_interval_seconds: float = 3600.0
+    broker_url: str | None = None
+    """Distributed mode (OPENLFR_BROKER_URL): the matchers' alert events reach this console's
+    queue (`distributed.alert_feed.AlertRelay`, with OPENLFR_BROKER_KEY)."""
+    broker_namespace: str = "openlfr"
 
     @classmethod
     def from_environment(cls) -> WebSettings:
@@ -50,6 +55,8 @@ class WebSettings:
             retention_interval_seconds=float(
                 os.environ.get("OPENLFR_RETENTION_INTERVAL_SECONDS", "3600")
             ),
+            broker_url=os.environ.get("OPENLFR_BROKER_URL") or None,
+            broker_namespace=os.environ.get("OPENLFR_BROKER_NAMESPACE", "openlfr"),
             **({"secret": secret.encode()} if secret else {}),
         )
 
