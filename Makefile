@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The shared data sits beside the project in a developer checkout and in CI.
 export OPENLFR_DATA ?= $(abspath ../shared/data)
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,9 +25,6 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
-
-bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts
