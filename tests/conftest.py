@@ -9,7 +9,7 @@ import pytest
 
 from environment import under_ci
 
-pytest_plugins = ["databases"]
+pytest_plugins = ["databases", "brokers"]
 
 
 @pytest.fixture(scope="session")

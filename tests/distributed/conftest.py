@@ -1,82 +1,26 @@
-"""Fixtures for the distributed tests: a Redis server (127.0.0.1:6379 when it answers, else a
-throwaway one), a key namespace per test, a live deployment on PostgreSQL (the governance
-fixtures, reused), the walk-past watchlist as a file the matcher processes load, a short clip,
-and a process kit that starts workers and matchers as separate processes."""
+"""Fixtures for the distributed tests (Redis and its namespaces come from tests/brokers.py): a
+live deployment on PostgreSQL (the governance fixtures, reused), the walk-past watchlist as a
+file the matcher processes load, a short clip, and a process kit that starts workers and
+matchers as separate processes."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import pytest
-import redis
 from distkit import Procs
 
 import govkit
 from databases import empty_postgres
-from environment import under_ci
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.distributed.broker import new_broker_key
 from openlfr.eval.video import Truth, enrol, load_truth
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import new_master_key
-
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    if _answers(DEFAULT_REDIS):
-        yield DEFAULT_REDIS
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        reason = "no Redis on 127.0.0.1:6379 and no redis-server to start"
-        if under_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    workdir = Path(tempfile.mkdtemp(prefix="openlfr-redis-"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    server = subprocess.Popen([*args, "no", "--dir", str(workdir)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 10
-        while not _answers(url) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def namespace(redis_url: str) -> Iterator[str]:
-    """A key prefix of this test's own; every key under it is deleted afterwards."""
-    name = f"openlfr-test-{uuid.uuid4().hex[:10]}"
-    yield name
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(match=f"{name}:*"):
-        client.delete(key)
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
-"""The process kit of the distributed tests: workers and matchers as separate processes, and a
-bounded wait."""
+"""The process kit of the distributed tests: workers, matchers and other `openlfr` commands as
+separate processes."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import pytest
 
 MATCHER_PROC = Path(__file__).with_name("matcher_proc.py")
 TESTS = Path(__file__).resolve().parents[1]
@@ -57,13 +54,3 @@ class Procs:
             if proc.poll() is None:
                 proc.kill()
             proc.wait(10)
-
-
-def wait_for(condition, timeout: float, what: str, every: float = 0.25):  # type: ignore[no-untyped-def]
-    """Poll until `condition()` is truthy (returned), or fail saying what did not happen."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(every)
-    pytest.fail(f"not within {timeout:.0f} s: {what}")

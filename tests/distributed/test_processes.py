@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
-from distkit import Procs, wait_for
+from distkit import Procs
 
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
+from polling import wait_for
 
 #: A dead worker's camera runs elsewhere within heartbeat TTL (3 s) + one coordinator tick
 #: (1 s) + one assignment poll (1 s) + the engine's start; the bound below is generous.

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pytest
 import redis
-from distkit import Procs, wait_for
+from distkit import Procs
 
 from openlfr.demo import cast
 from openlfr.demo.deployment import CAMERA, apply_and_authorise, prepare
@@ -30,6 +30,7 @@ from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
+from polling import wait_for
 
 PHOTOS = Path(__file__).parents[2] / "demo" / "photos"
 T = TypeVar("T")

@@ -45,6 +45,31 @@ def alive(client: redis.Redis, names: Names, role: str) -> dict[str, dict[str, A
     return members
 
 
+def camera_report(client: redis.Redis, names: Names) -> dict[str, str]:
+    """Where each registered camera is, in words for the console: the run gate's stop, the
+    worker running it (and its frames), or what it waits for."""
+    workers = alive(client, names, "worker")
+    assignment = {k.decode(): v.decode() for k, v in client.hgetall(names.assignment).items()}
+    states = {k.decode(): v.decode() for k, v in client.hgetall(names.state).items()}
+    report: dict[str, str] = {}
+    for camera in sorted(c.decode() for c in client.hkeys(names.cameras)):
+        state, worker = states.get(camera, ""), assignment.get(camera)
+        info = workers.get(worker or "", {})
+        if state.startswith("stopped"):
+            report[camera] = state
+        elif worker is None or not info:
+            report[camera] = "waiting for a live worker"
+        elif camera in info.get("cameras", []):
+            frames = info.get("frames", {}).get(camera, 0)
+            held = ", held: the deployment is paused" if state == PAUSED else ""
+            report[camera] = f"running on worker {worker} ({frames:,} frames){held}"
+        elif camera in info.get("ended", []):
+            report[camera] = f"its source ended on worker {worker}"
+        else:
+            report[camera] = f"starting on worker {worker}"
+    return report
+
+
 class Leases:
     """Named leases held by one member at a time, lost when not renewed within `ttl`."""
 

@@ -94,9 +94,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.retention_interval_seconds,
         )
         app.state.retention.start()
-    if settings.broker_url:
+    if app.state.broker is not None:
         app.state.relay = AlertRelay(
-            connect(settings.broker_url),
+            app.state.broker,
             settings.broker_namespace,
             BrokerKey.from_environment(),
             app.state.live.hub,
@@ -132,6 +132,7 @@ def create_app(
     app.state.database = database or open_database(settings.database_url)
     app.state.live = live or LiveState()
     app.state.engines = Engines(app.state.live)
+    app.state.broker = connect(settings.broker_url) if settings.broker_url else None
     app.state.throttle = LoginThrottle(
         settings.login_failures_allowed, settings.login_lockout_seconds
     )

@@ -11,10 +11,14 @@ import queue
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import redis
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response, StreamingResponse
 
+from openlfr.distributed.broker import Names
+from openlfr.distributed.coordination import camera_report
 from openlfr.domain.alerts import Alert, Outcome, Verdict
+from openlfr.domain.deployment import Deployment
 from openlfr.domain.errors import GovernanceError, NotFound
 from openlfr.domain.roles import Actor, Role
 from openlfr.live.desk import AlertEvent
@@ -52,6 +56,8 @@ def console_page(
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
     queue_ = sorted(alerts.list_alerts(uow, ref), key=lambda a: a.raised_at, reverse=True)
+    on_workers = cameras_on_workers(request, d)
+    engine = "on the workers (distributed mode)" if on_workers else engines_of(request).status(d.id)
     return render(
         request,
         "console.html",
@@ -61,10 +67,22 @@ def console_page(
         alerts=queue_,
         cameras=d.checklist.cameras,
         with_preview=live_state(request).cameras_with_preview(d.id),
-        engine=engines_of(request).status(d.id),
+        engine=engine,
+        on_workers=on_workers,
         sources=sorted(settings_of(request).camera_sources),
         problem=problem,
     )
+
+
+def cameras_on_workers(request: Request, d: Deployment) -> dict[str, str]:
+    """In distributed mode, where each camera of the deployment runs (from the broker)."""
+    broker: redis.Redis | None = request.app.state.broker
+    if broker is None:
+        return {}
+    try:
+        return camera_report(broker, Names(settings_of(request).broker_namespace, d.reference))
+    except redis.RedisError:
+        return {camera: "unknown: the broker is unreachable" for camera in d.checklist.cameras}
 
 
 @router.get("/deployments/{ref}/console")

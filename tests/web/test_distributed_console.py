@@ -1,28 +1,27 @@
-"""The consoles hear the matchers: an alert event published by a matcher's hub reaches the hub
-of a console started with the broker (through its app's lifespan), and a listener under
-another broker key drops it unread."""
+"""The console in distributed mode (started with a broker): it hears the matchers' alert events
+(a listener under another broker key drops them unread), and it says where each camera runs."""
 
 from __future__ import annotations
 
 import base64
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
-from distkit import wait_for
 from fastapi.testclient import TestClient
+from webkit import World, log_in
 
 from govkit import START
 from openlfr.distributed.alert_feed import AlertRelay, BroadcastHub
 from openlfr.distributed.broker import BrokerKey, Names, new_broker_key
+from openlfr.distributed.coordination import beat
 from openlfr.domain.alerts import Alert
 from openlfr.live.desk import AlertEvent, AlertHub
-from openlfr.store.db import open_database
 from openlfr.web.app import create_app
 from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings
+from polling import wait_for
 
 
 def _alert() -> Alert:
@@ -34,9 +33,9 @@ def _alert() -> Alert:
 
 
 def test_a_console_hears_each_alert_a_matcher_raises(
+    world: World,
     redis_url: str,
     namespace: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -46,7 +45,7 @@ def test_a_console_hears_each_alert_a_matcher_raises(
     live = LiveState()
     console = live.hub.subscribe()
     settings = WebSettings(secure_cookies=False, broker_url=redis_url, broker_namespace=namespace)
-    app = create_app(settings, open_database(f"sqlite:///{tmp_path / 'console.db'}"), live)
+    app = create_app(settings, world.database, live)
     other_key = BrokerKey(base64.b64decode(new_broker_key()))
     impostor = AlertRelay(client, namespace, other_key, AlertHub())
     matcher = BroadcastHub(client, Names(namespace, "LFR-1"), BrokerKey.from_environment(), "m1")
@@ -58,3 +57,21 @@ def test_a_console_hears_each_alert_a_matcher_raises(
         wait_for(lambda: "failed authentication" in caplog.text, 10, "the impostor drops it")
         impostor.stop()
     assert heard == raised
+
+
+def test_the_console_says_where_each_camera_runs(
+    world: World, redis_url: str, namespace: str
+) -> None:
+    client, names = redis.Redis.from_url(redis_url), Names(namespace, world.live)
+    client.hset(names.cameras, "cam-1", "rtsp://10.1.0.5/stream")
+    client.hset(names.assignment, "cam-1", "w-van7")
+    client.hset(names.state, "cam-1", "live")
+    info = {"cameras": ["cam-1"], "ended": [], "frames": {"cam-1": 12345}}
+    beat(client, names, "worker", "w-van7", info, ttl=60)
+    settings = WebSettings(secure_cookies=False, broker_url=redis_url, broker_namespace=namespace)
+    console = TestClient(create_app(settings, world.database, LiveState()), follow_redirects=False)
+    log_in(console, "gail")
+    page = console.get(f"/deployments/{world.live}/console").text
+    assert "cam-1: running on worker w-van7 (12,345 frames)" in page
+    assert "the preview stays on the worker" in page
+    assert "Run the cameras" not in page  # not a second time, in this server
