@@ -1,6 +1,6 @@
 """The Redis fixtures shared by every area (a pytest plugin, see tests/conftest.py): a server
-(127.0.0.1:6379 when it answers, else a throwaway `redis-server`) and a key namespace per test,
-deleted afterwards."""
+(127.0.0.1:6379 when it answers, else a throwaway `redis-server`), a key namespace per test,
+deleted afterwards, and a server of a test's own that it may restart."""
 
 from __future__ import annotations
 
@@ -28,33 +28,74 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    if _answers(DEFAULT_REDIS):
-        yield DEFAULT_REDIS
-        return
+class RedisServer:
+    """A throwaway `redis-server` without persistence on a free port; `restart` forgets
+    everything, as a real restart of a Redis run without persistence does."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary, self.workdir = binary, Path(tempfile.mkdtemp(prefix="openlfr-redis-"))
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._server: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "no", "--dir", str(self.workdir)]
+        self._server = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not _answers(self.url) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.terminate()
+            self._server.wait(10)
+            self._server = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _server_binary() -> str:
     binary = shutil.which("redis-server")
     if binary is None:
-        reason = "no Redis on 127.0.0.1:6379 and no redis-server to start"
+        reason = "no redis-server to start"
         if under_ci():
             pytest.fail(reason)
         pytest.skip(reason)
-    workdir = Path(tempfile.mkdtemp(prefix="openlfr-redis-"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    server = subprocess.Popen([*args, "no", "--dir", str(workdir)], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """127.0.0.1:6379 when it answers, else a throwaway server."""
+    if _answers(DEFAULT_REDIS):
+        yield DEFAULT_REDIS
+        return
+    server = RedisServer(_server_binary())
+    server.start()
     try:
-        deadline = time.monotonic() + 10
-        while not _answers(url) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield url
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
+        server.remove()
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis server of this test's own, which it may restart."""
+    server = RedisServer(_server_binary())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
 
 
 @pytest.fixture

@@ -37,8 +37,6 @@ def main(
     index = TemplateIndex(list(saved["subjects"]), saved["templates"])
     client = connect(url)
     names = Names(namespace, found.reference)
-    if cameras:
-        client.hset(names.cameras, mapping=dict(camera.split("=", 1) for camera in cameras))
     began = time.monotonic()
     service = assemble(
         client,
@@ -52,6 +50,7 @@ def main(
         (database, Vault.from_environment(data_dirs=[])),
         lambda: START + timedelta(minutes=10, seconds=time.monotonic() - began),
         int(partitions),
+        dict(camera.split("=", 1) for camera in cameras),
     )
     signal.signal(signal.SIGTERM, lambda *_: service.stop())
     service.run()

@@ -12,6 +12,7 @@ from pathlib import Path
 import redis
 from distkit import Procs
 
+from brokers import RedisServer
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
@@ -70,6 +71,30 @@ def test_a_dead_workers_camera_moves_to_another(
         "cam-1 moved to w2",
     )
     assert client.hget(names.assignment, "cam-1") == b"w2"
+
+
+def test_workers_and_matchers_carry_on_when_redis_restarts(
+    procs: Procs,
+    own_redis: RedisServer,
+    deployment: str,
+    watchlist_file: Path,
+    short_clip: Path,
+    tmp_path: Path,
+) -> None:
+    kit = Procs(own_redis.url, procs.namespace, tmp_path, procs.env)  # on a server of its own
+    client, names = redis.Redis.from_url(own_redis.url), Names(kit.namespace, deployment)
+    try:
+        matcher = kit.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
+        worker = kit.worker(deployment, "w1", "--loop")
+        runs = lambda: "cam-1" in _info(client, names, "w1").get("cameras", [])  # noqa: E731
+        wait_for(runs, 60, "w1 runs cam-1")
+        wait_for(lambda: _stats(client, names, "m1").get("compared"), 60, "templates compared")
+        own_redis.restart()  # no persistence: streams, config, cameras, assignment all gone
+        wait_for(runs, 60, "w1 runs cam-1 again")
+        wait_for(lambda: _stats(client, names, "m1").get("compared"), 60, "compared again")
+        assert matcher.poll() is None and worker.poll() is None, kit.log("m1") + kit.log("w1")
+    finally:
+        kit.stop()
 
 
 def test_a_dead_matcher_loses_no_alert_and_duplicates_none(

@@ -120,10 +120,10 @@ def serve_matcher(
     watchlist = load_live_watchlist(unit_of_work(), key, vault)
     client = connect(broker)
     names = Names(namespace, found.reference)
+    sources: dict[str, str] = {}
     if start is not None:
         by, sources = start
         start_cameras(unit_of_work(), by, key, sources, watchlist.snapshot_hash, threshold)
-        client.hset(names.cameras, mapping=sources)  # type: ignore[arg-type]
     service = assemble(
         client,
         names,
@@ -136,6 +136,7 @@ def serve_matcher(
         (database, vault),
         lambda: datetime.now(UTC),
         partitions,
+        sources,
     )
     _until_signalled(service.stop)
     typer.echo(f"{service.member} for {found.reference}")

@@ -108,11 +108,13 @@ class Coordinator:
         self.snapshot_hash, self.threshold = snapshot_hash, threshold
         self._permits: dict[str, RunPermit] = {}
 
-    def admit(self) -> None:
-        """Ask the gate for every registered camera before serving: RunRefused (a threshold
-        below the approved one, a camera or snapshot not authorised, ...) starts nothing, as
-        the embedded engine's start does. A paused deployment is admitted and waits."""
-        for camera in sorted(c.decode() for c in self.client.hkeys(self.names.cameras)):
+    def admit(self, cameras: dict[str, str]) -> None:
+        """Ask the gate for `cameras` and every camera already registered before serving:
+        RunRefused (a threshold below the approved one, a camera or snapshot not authorised,
+        ...) starts nothing, as the embedded engine's start does. A paused deployment is
+        admitted and waits."""
+        registered = {c.decode() for c in self.client.hkeys(self.names.cameras)}
+        for camera in sorted(registered | set(cameras)):
             self.gate.check(camera, self.snapshot_hash, self.threshold, self.clock())
 
     def tick(self) -> None:
@@ -168,10 +170,15 @@ class AssignmentGate:
     def check(
         self, camera: str, snapshot_hash: str, threshold: float, now: datetime
     ) -> RunPermit | None:
-        holder = self.client.hget(self.names.assignment, camera)
+        """None (hold: no faces taken) while the broker cannot be asked."""
+        try:
+            holder = self.client.hget(self.names.assignment, camera)
+            state = (self.client.hget(self.names.state, camera) or b"").decode()
+        except redis.RedisError:
+            log.warning("camera %s held: the broker cannot be asked", camera)
+            return None
         if holder is None or holder.decode() != self.worker:
             raise RunRefused(f"camera {camera} is no longer assigned to worker {self.worker}")
-        state = (self.client.hget(self.names.state, camera) or b"").decode()
         if state.startswith("stopped"):
             raise RunRefused(state)
         if state != LIVE:

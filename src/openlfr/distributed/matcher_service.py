@@ -15,6 +15,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -54,17 +55,38 @@ TRACK_KEY_SECONDS = 600
 REFUSAL_SECONDS = 3600
 
 
-def ensure_config(
-    client: redis.Redis, names: Names, partitions: int, snapshot: str, threshold: float
-) -> None:
-    """The first matcher fixes the deployment's partitions, snapshot and threshold; later
-    matchers must agree (workers read them)."""
-    wanted = {"partitions": str(partitions), "snapshot": snapshot, "threshold": str(threshold)}
-    for field, value in wanted.items():
-        client.hsetnx(names.config, field, value)
-    stored = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
-    if stored != wanted:
-        raise BrokerError(f"this deployment runs with {stored}; a matcher must use the same")
+@dataclass(frozen=True)
+class Setup:
+    """What the broker must hold for a deployment to run: the decision streams' consumer
+    groups, the config the workers read, the cameras this matcher registered. Written at start
+    and again after a Redis restart, which (without persistence) forgets all of it."""
+
+    partitions: int
+    snapshot: str
+    threshold: float
+    cameras: dict[str, str] = field(default_factory=dict)
+    """camera -> source as the workers see it (only the matcher that started them has these)."""
+
+    def apply(self, client: redis.Redis, names: Names) -> None:
+        """BrokerError if the deployment already runs with another config."""
+        for partition in range(self.partitions):
+            try:
+                client.xgroup_create(names.decide(partition), GROUP, "0", mkstream=True)
+            except redis.ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+        wanted = {
+            "partitions": str(self.partitions),
+            "snapshot": self.snapshot,
+            "threshold": str(self.threshold),
+        }
+        for name, value in wanted.items():
+            client.hsetnx(names.config, name, value)
+        stored = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
+        if stored != wanted:
+            raise BrokerError(f"this deployment runs with {stored}; a matcher must use the same")
+        for camera, source in self.cameras.items():
+            client.hsetnx(names.cameras, camera, source)
 
 
 class MatcherService:
@@ -78,13 +100,13 @@ class MatcherService:
         desk: AlertDesk,
         coordinator: Coordinator,
         metrics: MetricsSink,
-        partitions: int,
+        setup: Setup,
         ttl: float = 3.0,
     ) -> None:
         self.client, self.names, self.key, self.member = client, names, key, member
         self.matcher, self.desk, self.coordinator = matcher, desk, coordinator
-        self.metrics = metrics
-        self.partitions, self.ttl = partitions, ttl
+        self.metrics, self.setup = metrics, setup
+        self.partitions, self.ttl = setup.partitions, ttl
         self.leases = Leases(client, names, member, ttl)
         self.owned: set[int] = set()
         self._stop = threading.Event()
@@ -93,24 +115,32 @@ class MatcherService:
         self._stop.set()
 
     def run(self) -> None:
-        for partition in range(self.partitions):
+        """Serve until stopped. A broker that goes away (or comes back empty after a restart)
+        is waited for and set up again; a config conflict (BrokerError) ends the service."""
+        ready, next_tick = False, 0.0
+        while not self._stop.is_set():
             try:
-                self.client.xgroup_create(self.names.decide(partition), GROUP, "0", mkstream=True)
-            except redis.ResponseError as error:
-                if "BUSYGROUP" not in str(error):
-                    raise
-        next_tick = 0.0
-        try:
-            while not self._stop.is_set():
+                if not ready:
+                    self.setup.apply(self.client, self.names)
+                    ready = True
                 if time.monotonic() >= next_tick:
                     next_tick = time.monotonic() + min(1.0, self.ttl / 3)
                     self._housekeep()
                 self._consume()
-        finally:
+            except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError) as error:
+                log.warning("the broker failed (%s); setting up again when it answers", error)
+                ready = False
+                self._stop.wait(1.0)
+        self._leave()
+
+    def _leave(self) -> None:
+        try:
             for partition in self.owned:
                 self.leases.release(str(partition))
             self.leases.release("coordinator")
             self.client.delete(self.names.alive("matcher", self.member))
+        except redis.RedisError:  # the leases and heartbeat expire by themselves
+            log.warning("matcher %s left without releasing its leases", self.member)
 
     def _housekeep(self) -> None:
         beat(
@@ -255,20 +285,21 @@ def assemble(
     stores: tuple[Database, Vault],
     clock: Callable[[], datetime],
     partitions: int = 1,
+    cameras: dict[str, str] | None = None,
 ) -> MatcherService:
     """A matcher service with the embedded engine's decision logic: `Matcher`, `DecisionRule`,
     `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
-    embedded engine keeps them. RunRefused, before anything is written to the broker, if the
-    gate refuses a registered camera (as the embedded engine refuses to start)."""
+    embedded engine keeps them; `cameras` (camera -> source) are registered for the workers.
+    RunRefused, before anything is written to the broker, if the gate refuses one of them or a
+    camera already registered (as the embedded engine refuses to start)."""
     coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
-    coordinator.admit()
-    ensure_config(client, names, partitions, watchlist.snapshot_hash, threshold)
+    setup = Setup(partitions, watchlist.snapshot_hash, threshold, cameras or {})
+    coordinator.admit(setup.cameras)
+    setup.apply(client, names)  # a config conflict fails here, before serving
     hub = BroadcastHub(client, names, key, member)  # the consoles hear of each alert
     desk = AlertDesk(
         deployment_id, IdempotentAlertSink(*stores), hub, book=SharedEpisodes(client, names)
     )
     matcher = Matcher(watchlist, threshold, DecisionRule())
     metrics = StoreMetricsSink(stores[0], deployment_id)
-    return MatcherService(
-        client, names, key, member, matcher, desk, coordinator, metrics, partitions
-    )
+    return MatcherService(client, names, key, member, matcher, desk, coordinator, metrics, setup)

@@ -8,6 +8,7 @@ No frame ever crosses; a crop only for a track the matcher has already matched."
 
 from __future__ import annotations
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.bestshot import BestShot
 from openlfr.live.matcher import Match
 
+log = logging.getLogger(__name__)
 TEMPLATE, ENDED, CROP, METRICS, REQUEST = "template", "ended", "crop", "metrics", "request"
 
 
@@ -90,12 +92,24 @@ class Publisher:
     ) -> None:
         self.client, self.names, self.key = client, names, key
         self.worker, self.partitions = worker, partitions
+        self.failing = False
 
     def _send(self, camera: str, kind: str, header: dict[str, Any], blob: bytes = b"") -> None:
+        """A message the broker cannot take is dropped, not queued: a template is then never
+        compared (the safe failure) and the camera keeps running."""
         stream = self.names.decide(partition_of(camera, self.partitions))
         header = {"camera": camera, "worker": self.worker} | header
         fields = self.key.seal(stream, kind, self.worker, header, blob)
-        self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)  # type: ignore[arg-type]
+        try:
+            self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)  # type: ignore[arg-type]
+        except redis.RedisError:
+            if not self.failing:
+                log.warning(
+                    "the broker is unreachable: %s messages are dropped until it is back", camera
+                )
+            self.failing = True
+            return
+        self.failing = False
 
     def template(self, camera: str, track: str, template: np.ndarray) -> None:
         self._send(camera, TEMPLATE, {"track": track}, template.astype(np.float32).tobytes())

@@ -145,12 +145,15 @@ class Worker:
         inbox.start()
         try:
             while not self._stop.is_set():
-                self._beat()
-                if self.client.exists(self.names.refused(self.id)):
-                    raise BrokerRefused(
-                        f"the matchers refused worker {self.id}'s messages: wrong broker key"
-                    )
-                self._follow(config)
+                try:
+                    self._beat()
+                    if self.client.exists(self.names.refused(self.id)):
+                        raise BrokerRefused(
+                            f"the matchers refused worker {self.id}'s messages: wrong broker key"
+                        )
+                    self._follow(config)
+                except redis.RedisError:  # its cameras hold; it rejoins when the broker is back
+                    log.warning("worker %s cannot reach the broker; retrying", self.id)
                 self._stop.wait(min(1.0, self.ttl / 3))
         finally:
             self._stop.set()
