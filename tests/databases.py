@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -48,59 +49,77 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _throwaway_server(workdir: Path) -> tuple[str, list[str]] | None:
-    """initdb + pg_ctl in a temp dir (as the postgres user when we are root)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        return None
-    bindir = Path(found[-1]).parent
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(workdir, "postgres")
-    data, port = workdir / "data", _free_port()
-    subprocess.run(
-        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
-        check=True,
-        capture_output=True,
-    )
-    pg_ctl = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data)]
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
-    subprocess.run(
-        [*pg_ctl, "-o", options, "-w", "-l", str(workdir / "log"), "start"],
-        check=True,
-        capture_output=True,
-    )
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", [
-        *pg_ctl,
-        "-m",
-        "fast",
-        "stop",
-    ]
+class PostgresServer:
+    """A throwaway cluster (initdb + pg_ctl in a temp dir, as the postgres user when we are
+    root) that a test may stop and start again."""
+
+    def __init__(self, workdir: Path, bindir: Path) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if as_postgres:
+            shutil.chown(workdir, "postgres")
+        self.workdir, data, port = workdir, workdir / "data", _free_port()
+        initdb = [*as_postgres, str(bindir / "initdb"), "-D", str(data)]
+        subprocess.run([*initdb, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
+        self._pg_ctl = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data)]
+        self._options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1"
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    @classmethod
+    def create(cls) -> PostgresServer | None:
+        """None when no PostgreSQL binaries are installed."""
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            return None
+        return cls(Path(tempfile.mkdtemp(prefix="openlfr-pg-")), Path(found[-1]).parent)
+
+    def start(self) -> None:
+        log = str(self.workdir / "log")
+        args = [*self._pg_ctl, "-o", self._options, "-w", "-l", log, "start"]
+        subprocess.run(args, check=True, capture_output=True)
+
+    def stop(self) -> None:
+        subprocess.run([*self._pg_ctl, "-m", "fast", "stop"], check=False, capture_output=True)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextmanager
+def _own_postgres() -> Iterator[PostgresServer]:
+    try:
+        server = PostgresServer.create()
+        if server is not None:
+            server.start()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        server, reason = None, f"could not start a throwaway PostgreSQL: {exc}"
+    else:
+        reason = "no initdb found to start a PostgreSQL server"
+    if server is None:
+        if under_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield server
+    finally:
+        server.remove()
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
+    """127.0.0.1:5432 when it answers, else a throwaway server."""
     if _reachable(SERVER_URL):
         yield SERVER_URL
         return
-    workdir = Path(tempfile.mkdtemp(prefix="openlfr-pg-"))
-    try:
-        started = _throwaway_server(workdir)
-    except (subprocess.CalledProcessError, OSError) as exc:
-        started, reason = None, f"could not start a throwaway PostgreSQL: {exc}"
-    else:
-        reason = "no PostgreSQL reachable and no initdb found"
-    if started is None:
-        shutil.rmtree(workdir, ignore_errors=True)
-        if under_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    url, stop = started
-    try:
-        yield url
-    finally:
-        subprocess.run(stop, check=False, capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with _own_postgres() as server:
+        yield server.url
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, which it may stop and start."""
+    with _own_postgres() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -11,15 +11,12 @@ from pathlib import Path
 
 import cv2
 import pytest
-from distkit import Procs
+from distkit import Procs, live_deployment
 
-import govkit
 from databases import empty_postgres
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.distributed.broker import new_broker_key
 from openlfr.eval.video import Truth, enrol, load_truth
-from openlfr.store.db import open_database
-from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import new_master_key
 
 
@@ -29,26 +26,16 @@ def postgres_url(postgres_database: str) -> str:
     return postgres_database
 
 
-def _live(postgres_url: str, cameras: list[str]) -> str:
-    database = open_database(postgres_url)
-    try:
-        uow = UnitOfWork(database.sessions)
-        govkit.add_people(uow)
-        return govkit.Flow(uow).live(cameras)
-    finally:
-        database.dispose()
-
-
 @pytest.fixture
 def deployment(postgres_url: str) -> str:
     """A live deployment (govkit's: camera cam-1, threshold 0.45) on PostgreSQL."""
-    return _live(postgres_url, ["cam-1"])
+    return live_deployment(postgres_url, ["cam-1"])
 
 
 @pytest.fixture
 def two_partition_deployment(postgres_url: str) -> str:
     """The same with cameras cam-1 and cam-4, whose messages go to partitions 0 and 1 of 2."""
-    return _live(postgres_url, ["cam-1", "cam-4"])
+    return live_deployment(postgres_url, ["cam-1", "cam-4"])
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import govkit
+from openlfr.store.db import open_database
+from openlfr.store.uow import UnitOfWork
+
 MATCHER_PROC = Path(__file__).with_name("matcher_proc.py")
 TESTS = Path(__file__).resolve().parents[1]
 """On the processes' PYTHONPATH, so that the matcher process finds the test kit (govkit)."""
@@ -54,3 +58,14 @@ class Procs:
             if proc.poll() is None:
                 proc.kill()
             proc.wait(10)
+
+
+def live_deployment(database_url: str, cameras: list[str]) -> str:
+    """govkit's live deployment (threshold 0.45, window in 2030) with these cameras."""
+    database = open_database(database_url)
+    try:
+        uow = UnitOfWork(database.sessions)
+        govkit.add_people(uow)
+        return govkit.Flow(uow).live(cameras)
+    finally:
+        database.dispose()

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import redis
-from distkit import Procs
+from distkit import Procs, live_deployment
 
 from brokers import RedisServer
+from databases import PostgresServer
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
@@ -93,6 +94,35 @@ def test_workers_and_matchers_carry_on_when_redis_restarts(
         wait_for(runs, 60, "w1 runs cam-1 again")
         wait_for(lambda: _stats(client, names, "m1").get("compared"), 60, "compared again")
         assert matcher.poll() is None and worker.poll() is None, kit.log("m1") + kit.log("w1")
+    finally:
+        kit.stop()
+
+
+def test_alerts_wait_for_postgresql_to_come_back(
+    procs: Procs,
+    own_postgres: PostgresServer,
+    watchlist_file: Path,
+    short_clip: Path,
+    tmp_path: Path,
+) -> None:
+    url = own_postgres.url  # a server of the test's own, stopped while the clip plays
+    deployment = live_deployment(url, ["cam-1"])
+    env = procs.env | {"OPENLFR_DATABASE_URL": url}
+    kit = Procs(procs.redis_url, procs.namespace, tmp_path, env)
+    client, names = _client(procs), Names(procs.namespace, deployment)
+    try:
+        kit.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
+        wait_for(lambda: client.hget(names.state, "cam-1") == b"live", 60, "cam-1 permitted")
+        own_postgres.stop()
+        kit.worker(deployment, "w1")
+        wait_for(lambda: "cam-1" in _info(client, names, "w1").get("ended", []), 90, "clip end")
+        assert _stats(client, names, "m1").get("requested", 0) >= 2  # matched, not yet recorded
+        assert _stats(client, names, "m1").get("alerts", 0) == 0
+        own_postgres.start()
+        wait_for(lambda: len(_alerts(url, deployment)) >= 2, 60, "alerts recorded")
+        wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
+        subjects = sorted(a.subject for a in _alerts(url, deployment))
+        assert subjects == ["Ahmed_Chalabi", "Richard_Gere"], kit.log("m1")
     finally:
         kit.stop()
 
