@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import govkit
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 
+T = TypeVar("T")
 MATCHER_PROC = Path(__file__).with_name("matcher_proc.py")
 TESTS = Path(__file__).resolve().parents[1]
 """On the processes' PYTHONPATH, so that the matcher process finds the test kit (govkit)."""
@@ -67,5 +70,14 @@ def live_deployment(database_url: str, cameras: list[str]) -> str:
         uow = UnitOfWork(database.sessions)
         govkit.add_people(uow)
         return govkit.Flow(uow).live(cameras)
+    finally:
+        database.dispose()
+
+
+def stored(database_url: str, read: Callable[[UnitOfWork], T]) -> T:
+    """What the processes wrote, read through the services on a connection of the test's own."""
+    database = open_database(database_url, migrate=False)
+    try:
+        return read(UnitOfWork(database.sessions))
     finally:
         database.dispose()

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Callable
 from pathlib import Path
 
 import redis
-from distkit import Procs, live_deployment
+from distkit import Procs, live_deployment, stored
 
 from brokers import RedisServer
 from databases import PostgresServer
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
-from openlfr.store.db import open_database
-from openlfr.store.uow import UnitOfWork
 from polling import wait_for
 
 #: A dead worker's camera runs elsewhere within heartbeat TTL (3 s) + one coordinator tick
@@ -35,16 +32,8 @@ def _info(client: redis.Redis, names: Names, member: str, role: str = "worker") 
     return json.loads(raw) if raw else {}
 
 
-def _stored(postgres_url: str, read: Callable[[UnitOfWork, str], list], deployment: str) -> list:
-    database = open_database(postgres_url, migrate=False)
-    try:
-        return read(UnitOfWork(database.sessions), deployment)
-    finally:
-        database.dispose()
-
-
 def _alerts(postgres_url: str, deployment: str) -> list:
-    return _stored(postgres_url, list_alerts, deployment)
+    return stored(postgres_url, lambda uow: list_alerts(uow, deployment))
 
 
 def _stats(client: redis.Redis, names: Names, member: str) -> dict[str, int]:
@@ -185,7 +174,7 @@ def test_strangers_leave_no_template_in_redis(
     wait_for(lambda: _decision_streams_empty(client, names), 30, "every message handled")
     assert _stats(client, names, "m1").get("compared", 0) >= 5  # the crowd was searched
     assert not _alerts(postgres_url, deployment)
-    (counted,) = _stored(postgres_url, camera_metrics, deployment)  # for the register
+    (counted,) = stored(postgres_url, lambda uow: camera_metrics(uow, deployment))  # register
     assert counted.camera == "cam-1" and counted.frames_processed > 0 and counted.faces_seen >= 5
     procs.stop()
     kinds = {}

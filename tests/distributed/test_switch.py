@@ -7,14 +7,12 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 import redis
-from distkit import Procs
+from distkit import Procs, stored
 
 from openlfr.demo import cast
 from openlfr.demo.deployment import CAMERA, apply_and_authorise, prepare
@@ -33,7 +31,6 @@ from openlfr.store.vault import Vault
 from polling import wait_for
 
 PHOTOS = Path(__file__).parents[2] / "demo" / "photos"
-T = TypeVar("T")
 
 
 def _live_now(postgres_url: str, work: Path) -> tuple[str, Path, dict]:
@@ -55,20 +52,12 @@ def _live_now(postgres_url: str, work: Path) -> tuple[str, Path, dict]:
         database.dispose()
 
 
-def _stored(postgres_url: str, read: Callable[[UnitOfWork], T]) -> T:
-    database = open_database(postgres_url, migrate=False)
-    try:
-        return read(UnitOfWork(database.sessions))
-    finally:
-        database.dispose()
-
-
 def _read(postgres_url: str, ref: str) -> tuple[list, list]:
-    return _stored(postgres_url, lambda uow: (list_alerts(uow, ref), camera_metrics(uow, ref)))
+    return stored(postgres_url, lambda uow: (list_alerts(uow, ref), camera_metrics(uow, ref)))
 
 
 def _deployment(postgres_url: str, ref: str) -> Deployment:
-    return _stored(postgres_url, lambda uow: deployments.get_deployment(uow, ref))
+    return stored(postgres_url, lambda uow: deployments.get_deployment(uow, ref))
 
 
 def test_live_run_with_a_broker_decides_for_workers(
