@@ -19,7 +19,6 @@ from govkit import SNAPSHOT, START
 from openlfr.biometrics.index import TemplateIndex
 from openlfr.distributed.broker import BrokerKey, Names, connect
 from openlfr.distributed.matcher_service import assemble
-from openlfr.live.gate import DeploymentGate
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.services import deployments
 from openlfr.store.db import open_database
@@ -46,7 +45,7 @@ def main(
         found.id,
         FrozenWatchlist(index, SNAPSHOT),
         0.45,
-        DeploymentGate(lambda: deployments.get_deployment(UnitOfWork(database.sessions), ref)),
+        lambda: deployments.get_deployment(UnitOfWork(database.sessions), ref),
         (database, Vault.from_environment(data_dirs=[])),
         lambda: START + timedelta(minutes=10, seconds=time.monotonic() - began),
         int(partitions),

@@ -18,7 +18,6 @@ from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.distributed.worker import Worker
 from openlfr.live.engine import EngineSettings
-from openlfr.live.gate import DeploymentGate
 from openlfr.live.sources import Pacing
 from openlfr.services import deployments
 from openlfr.services.operations import start_cameras
@@ -132,7 +131,7 @@ def serve_matcher(
         found.id,
         watchlist,
         threshold,
-        DeploymentGate(lambda: deployments.get_deployment(unit_of_work(), key)),
+        lambda: deployments.get_deployment(unit_of_work(), key),
         (database, vault),
         lambda: datetime.now(UTC),
         partitions,

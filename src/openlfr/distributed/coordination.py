@@ -18,9 +18,10 @@ from typing import Any
 import redis
 
 from openlfr.distributed.broker import Names
+from openlfr.domain.deployment import Deployment
 from openlfr.domain.errors import RunRefused
 from openlfr.domain.run_gate import RunPermit
-from openlfr.live.gate import Gate
+from openlfr.live.gate import DeploymentGate, Gate
 
 log = logging.getLogger(__name__)
 
@@ -93,20 +94,27 @@ class Leases:
 
 
 class Coordinator:
-    """The run gate asked centrally for every camera, and cameras kept on live workers."""
+    """The run gate asked centrally for every camera, and cameras kept on live workers. The
+    deployment is loaded once per tick for all its cameras (a fleet of 200 cameras is one
+    query a second, not 200)."""
 
     def __init__(
         self,
         client: redis.Redis,
         names: Names,
-        gate: Gate,
+        load: Callable[[], Deployment],
         snapshot_hash: str,
         threshold: float,
         clock: Callable[[], datetime],
     ) -> None:
-        self.client, self.names, self.gate, self.clock = client, names, gate, clock
+        self.client, self.names, self.load, self.clock = client, names, load, clock
         self.snapshot_hash, self.threshold = snapshot_hash, threshold
         self._permits: dict[str, RunPermit] = {}
+
+    def _gate(self) -> Gate:
+        """The run gate on the deployment as stored now."""
+        deployment = self.load()
+        return DeploymentGate(lambda: deployment)
 
     def admit(self, cameras: dict[str, str]) -> None:
         """Ask the gate for `cameras` and every camera already registered before serving:
@@ -114,12 +122,18 @@ class Coordinator:
         ...) starts nothing, as the embedded engine's start does. A paused deployment is
         admitted and waits."""
         registered = {c.decode() for c in self.client.hkeys(self.names.cameras)}
+        gate = self._gate()
         for camera in sorted(registered | set(cameras)):
-            self.gate.check(camera, self.snapshot_hash, self.threshold, self.clock())
+            gate.check(camera, self.snapshot_hash, self.threshold, self.clock())
 
     def tick(self) -> None:
         cameras = [c.decode() for c in self.client.hkeys(self.names.cameras)]
-        states = {camera: self._ask(camera) for camera in cameras}
+        try:
+            gate: Gate | None = self._gate()
+        except Exception:  # the database is unreachable: each last permit holds until it ends
+            log.warning("the run gate could not be asked", exc_info=True)
+            gate = None
+        states = {camera: self._ask(gate, camera) for camera in cameras}
         if states:
             self.client.hset(self.names.state, mapping=states)  # type: ignore[arg-type]
         refused = {
@@ -144,17 +158,16 @@ class Coordinator:
                 self.client.hset(self.names.assignment, camera, target)
                 log.info("camera %s assigned to worker %s (was %s)", camera, target, held_by)
 
-    def _ask(self, camera: str) -> str:
+    def _ask(self, gate: Gate | None, camera: str) -> str:
         now = self.clock()
+        if gate is None:
+            last = self._permits.get(camera)
+            return LIVE if last is not None and now < last.until else PAUSED
         try:
-            permit = self.gate.check(camera, self.snapshot_hash, self.threshold, now)
+            permit = gate.check(camera, self.snapshot_hash, self.threshold, now)
         except RunRefused as refusal:
             self._permits.pop(camera, None)
             return f"stopped: {refusal.reason}"
-        except Exception:  # the database is unreachable: the last permit holds until it ends
-            log.warning("the run gate could not be asked for %s", camera, exc_info=True)
-            last = self._permits.get(camera)
-            return LIVE if last is not None and now < last.until else PAUSED
         if permit is None:
             return PAUSED
         self._permits[camera] = permit

@@ -38,10 +38,10 @@ from openlfr.distributed.wire import (
     send_request,
     template_from,
 )
+from openlfr.domain.deployment import Deployment
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import AlertDesk
 from openlfr.live.engine import MetricsSink
-from openlfr.live.gate import Gate
 from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
 from openlfr.services.alerts import StoreMetricsSink
@@ -281,7 +281,7 @@ def assemble(
     deployment_id: str,
     watchlist: Watchlist,
     threshold: float,
-    gate: Gate,
+    load: Callable[[], Deployment],
     stores: tuple[Database, Vault],
     clock: Callable[[], datetime],
     partitions: int = 1,
@@ -292,7 +292,7 @@ def assemble(
     embedded engine keeps them; `cameras` (camera -> source) are registered for the workers.
     RunRefused, before anything is written to the broker, if the gate refuses one of them or a
     camera already registered (as the embedded engine refuses to start)."""
-    coordinator = Coordinator(client, names, gate, watchlist.snapshot_hash, threshold, clock)
+    coordinator = Coordinator(client, names, load, watchlist.snapshot_hash, threshold, clock)
     setup = Setup(partitions, watchlist.snapshot_hash, threshold, cameras or {})
     coordinator.admit(setup.cameras)
     setup.apply(client, names)  # a config conflict fails here, before serving
