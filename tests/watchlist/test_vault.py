@@ -1,14 +1,20 @@
-"""The vault key: from outside the data, with a clear error when missing, misplaced or wrong."""
+"""The vault key: from outside the data, with a clear error when missing, misplaced or wrong;
+rotated, so that a backup from before a destruction needs a key that no longer exists."""
 
 from __future__ import annotations
 
 import base64
 import secrets
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from openlfr.store.db import Database
+from openlfr.domain.errors import PermissionRefused
+from openlfr.services.audit import audit_history
+from openlfr.services.vault_rotation import rotate_master_key
+from openlfr.store.db import Database, open_database
+from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import (
     ContainerDestroyed,
     Vault,
@@ -64,3 +70,38 @@ def test_a_wrong_key_or_altered_data_does_not_decrypt(sqlite_db: Database) -> No
         vault.destroy(session, box.id)
         with pytest.raises(ContainerDestroyed, match="was destroyed"):
             vault.container(session, box.id)
+
+
+def test_rotating_the_key_shreds_backups_taken_before_a_destruction(
+    sqlite_uow: UnitOfWork, sqlite_db: Database, tmp_path: Path
+) -> None:
+    vault, successor = Vault(secrets.token_bytes(32)), Vault(secrets.token_bytes(32))
+    with sqlite_db.sessions() as session:
+        kept, destroyed = vault.new_container(session), vault.new_container(session)
+        blobs = {box.id: vault.encrypt(box, b"template bytes", b"t") for box in (kept, destroyed)}
+        session.commit()
+    backup = tmp_path / "backup.db"
+    raw, target = sqlite_db.engine.raw_connection(), sqlite3.connect(backup)
+    raw.driver_connection.backup(target)  # type: ignore[union-attr]  # taken before the destruction
+    target.close()
+    raw.close()
+    with sqlite_db.sessions() as session:
+        vault.destroy(session, destroyed.id)
+        session.commit()
+    with pytest.raises(PermissionRefused, match="administrator role needed to rotate"):
+        rotate_master_key(sqlite_uow, "gail", vault, successor)
+    assert rotate_master_key(sqlite_uow, "admin", vault, successor) == 1
+
+    with sqlite_db.sessions() as session:  # the live data: readable under the new key only
+        box = successor.container(session, kept.id)
+        assert successor.decrypt(box, blobs[kept.id], b"t") == b"template bytes"
+        with pytest.raises(VaultKeyMismatch):
+            vault.decrypt(box, blobs[kept.id], b"t")
+    old_copy = open_database(f"sqlite:///{backup}", migrate=False)
+    with old_copy.sessions() as session:  # the backup: only the old key opens it, so destroy it
+        box = vault.container(session, destroyed.id)
+        assert vault.decrypt(box, blobs[destroyed.id], b"t") == b"template bytes"
+        with pytest.raises(VaultKeyMismatch):
+            successor.decrypt(box, blobs[destroyed.id], b"t")
+    old_copy.dispose()
+    assert audit_history(sqlite_uow)[-1].action == "vault.rotated"

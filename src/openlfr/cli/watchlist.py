@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
-from openlfr.services import watchlist_destruction, watchlist_vetting, watchlists
+from openlfr.services import vault_rotation, watchlist_destruction, watchlist_vetting, watchlists
 from openlfr.services.watchlist_import import import_records
 from openlfr.store.vault import Vault, new_master_key
 
@@ -19,18 +20,46 @@ app = typer.Typer(help="Watchlists: vetted records, frozen snapshots, destructio
 console = Console(stderr=True)
 
 
+def _new_key_file(path: Path) -> str:
+    """A fresh master key written to `path` (mode 0600, never over an existing file)."""
+    if path.exists():
+        typer.echo(f"{path} exists; refusing to overwrite a vault key", err=True)
+        raise typer.Exit(2)
+    key = new_master_key()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key
+
+
 @app.command("vault-key")
 def vault_key(
     path: Annotated[Path, typer.Argument(help="Where to write the new key file.")],
 ) -> None:
     """Create a master key file (mode 0600). Keep it away from the data directory and backups."""
-    if path.exists():
-        typer.echo(f"{path} exists; refusing to overwrite a vault key", err=True)
-        raise typer.Exit(2)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(new_master_key())
+    _new_key_file(path)
     typer.echo(f"wrote {path}; export OPENLFR_VAULT_KEY_FILE={path.resolve()}")
+
+
+@app.command("vault-rotate")
+@refusals
+def vault_rotate(
+    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")],
+    by: ActingAs,
+) -> None:
+    """Wrap every data key under a new master key (written to PATH), so that once the current
+    key is destroyed, backups taken before a watchlist's destruction cannot be opened."""
+    current = Vault.from_environment()
+    successor = Vault(base64.b64decode(_new_key_file(path)))
+    try:
+        count = vault_rotation.rotate_master_key(unit_of_work(), by, current, successor)
+    except BaseException:
+        path.unlink()  # nothing was re-wrapped under it
+        raise
+    typer.echo(
+        f"{count} data keys now under {path}: export OPENLFR_VAULT_KEY_FILE={path.resolve()} "
+        "everywhere, then destroy the old key (and every copy of it)"
+    )
 
 
 @app.command("import")

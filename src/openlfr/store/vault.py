@@ -6,8 +6,8 @@ base64 variable `OPENLFR_VAULT_KEY`. Each *container* (a watchlist snapshot, an 
 its own random data key, stored in `vault_keys` wrapped (AES-GCM) by the master key. Destroying
 the container deletes its wrapped data key: every ciphertext of that container, wherever a copy
 survives (SQLite free pages, an old WAL frame, a dump), is then unreadable (crypto-shredding).
-Backups taken before the destruction still hold the wrapped key; they are shredded only by
-rotating the master key and destroying the old one (see docs/WATCHLISTS.md).
+Backups taken before the destruction still hold the wrapped key; they are shredded by rotating
+the master key (`rewrap`, `openlfr watchlist vault-rotate`) and destroying the old one.
 
     vault = Vault.from_environment()                   # VaultError if missing, bad or misplaced
     box = vault.new_container(session)                 # Container(id, wrapped_key), stored
@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, DateTime, Engine, LargeBinary, String, text
+from sqlalchemy import Connection, DateTime, Engine, LargeBinary, String, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -142,6 +142,22 @@ class Vault:
         if row is not None:
             session.delete(row)
             session.flush()
+
+    def rewrap(self, session: Session, successor: Vault) -> int:
+        """Every live data key wrapped again under `successor`'s master key, in the caller's
+        transaction (SQLite: the old wrappings' pages zeroed); returns how many. Once the old
+        master key is destroyed, a backup taken before cannot be opened: its wrapped keys need
+        the old master key, and data destroyed since has no key under the new one."""
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("PRAGMA secure_delete=ON"))
+        rows = session.scalars(select(VaultKeyRow)).all()
+        for row in rows:
+            context = _WRAP_CONTEXT + row.id.encode()
+            row.wrapped_key = _seal(
+                successor._master, _open(self._master, row.wrapped_key, context), context
+            )
+        session.flush()
+        return len(rows)
 
     def _data_key(self, container: Container) -> AESGCM:
         key = _open(self._master, container.wrapped_key, _WRAP_CONTEXT + container.id.encode())

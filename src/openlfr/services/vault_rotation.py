@@ -1,0 +1,38 @@
+"""Rotating the vault's master key, so that backups taken before a destruction are shredded too.
+
+Every live data key is wrapped again under a new master key in one transaction, audited; the
+old master key is then destroyed by whoever holds it. A backup from before needs the old key,
+so once it is gone such a backup is noise, like the destroyed data in the live database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openlfr.domain.permissions import require_role
+from openlfr.domain.roles import Role
+from openlfr.services.clock import now_or
+from openlfr.services.steps import load_actor
+from openlfr.store import audit
+from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import Vault, checkpoint_sqlite
+
+ROTATED = "vault.rotated"
+
+
+def rotate_master_key(
+    uow: UnitOfWork, by: str, vault: Vault, successor: Vault, now: datetime | None = None
+) -> int:
+    """An administrator re-wraps every data key under `successor`; returns how many."""
+    at = now_or(now)
+    with uow:
+        actor = load_actor(uow, by)
+        require_role(actor, Role.ADMINISTRATOR, "rotate the vault key")
+        bind = uow.session.get_bind()
+        count = vault.rewrap(uow.session, successor)
+        after = {"data_keys": count, "note": "destroy the old master key now"}
+        audit.record(
+            uow.session, by, Role.ADMINISTRATOR, ROTATED, "vault", "master", {}, after, at=at
+        )
+        uow.commit()
+    checkpoint_sqlite(bind)  # no old wrapping left in the WAL
+    return count
