@@ -33,14 +33,13 @@ from openlfr.distributed.wire import (
     ENDED,
     METRICS,
     TEMPLATE,
-    CropOffer,
     crop_from,
     send_request,
     template_from,
 )
 from openlfr.domain.deployment import Deployment
 from openlfr.domain.metrics import CameraMetrics
-from openlfr.live.desk import AlertDesk
+from openlfr.live.desk import AlertDesk, Offer
 from openlfr.live.engine import MetricsSink
 from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
@@ -237,11 +236,9 @@ class MatcherService:
             self._count("requested")
         self.client.delete(self.names.evidence(match.track))
 
-    def _crop(self, offer: CropOffer) -> None:
+    def _crop(self, offer: Offer) -> None:
         try:
-            self.desk.offer(
-                offer.camera, offer.match, offer.shot, offer.shot_at, offer.now, offer.frame
-            )
+            self.desk.offer(offer)
             self._count("alerts")
         finally:
             wipe(offer.shot.crop)

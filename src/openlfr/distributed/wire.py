@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import zlib
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from openlfr.distributed.broker import (
 )
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.bestshot import BestShot
+from openlfr.live.desk import Offer
 from openlfr.live.matcher import Match
 
 log = logging.getLogger(__name__)
@@ -58,23 +58,11 @@ def template_from(sealed: Sealed) -> np.ndarray:
     return np.frombuffer(bytearray(sealed.blob), np.float32)
 
 
-@dataclass(frozen=True)
-class CropOffer:
-    """A matched track's best shot and when it was decided, as the desk needs them."""
-
-    camera: str
-    match: Match
-    shot: BestShot
-    shot_at: datetime
-    now: datetime
-    frame: int
-
-
-def crop_from(sealed: Sealed) -> CropOffer:
+def crop_from(sealed: Sealed) -> Offer:
     h = sealed.header
     crop = np.frombuffer(bytearray(sealed.blob), np.uint8).reshape(h["shape"])
     shot = BestShot(crop, h["shot"]["frame"], h["shot"]["at"], h["shot"]["score"])
-    return CropOffer(
+    return Offer(
         h["camera"],
         match_from(h["match"]),
         shot,
@@ -117,7 +105,7 @@ class Publisher:
     def ended(self, camera: str, track: str) -> None:
         self._send(camera, ENDED, {"track": track})
 
-    def crop(self, offer: CropOffer) -> None:
+    def crop(self, offer: Offer) -> None:
         crop = np.ascontiguousarray(offer.shot.crop)
         header = {
             "match": match_header(offer.match),

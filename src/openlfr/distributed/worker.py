@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,9 +24,9 @@ import redis
 from openlfr.biometrics.index import TemplateIndex
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, AssignmentGate, beat
-from openlfr.distributed.wire import CropOffer, Publisher, match_from
+from openlfr.distributed.wire import Publisher, match_from
 from openlfr.domain.metrics import CameraMetrics
-from openlfr.live.bestshot import BestShot
+from openlfr.live.desk import Offer
 from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.matcher import FrozenWatchlist, Match, TrackTemplate
 from openlfr.live.privacy import wipe
@@ -91,17 +91,14 @@ class CropCourier:
     def __init__(self, link: CameraLink) -> None:
         self.link = link
 
-    def offer(
-        self,
-        camera: str,
-        match: Match,
-        shot: BestShot,
-        shot_at: datetime,
-        now: datetime,
-        frame: int,
-    ) -> None:
-        wired = Match(self.link.wire(match.track), match.subject, match.score, match.candidates)
-        self.link.publisher.crop(CropOffer(camera, wired, shot, shot_at, now, frame))
+    def offer(self, offer: Offer) -> None:
+        wired = Match(
+            self.link.wire(offer.match.track),
+            offer.match.subject,
+            offer.match.score,
+            offer.match.candidates,
+        )
+        self.link.publisher.crop(replace(offer, match=wired))
 
 
 class MetricsCourier:

@@ -101,6 +101,19 @@ class JsonlAlertSink:
         self._file.close()
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A matched track's best shot, as the desk takes it (in one process, or through the
+    broker from a camera worker)."""
+
+    camera: str
+    match: Match
+    shot: BestShot
+    shot_at: datetime
+    now: datetime
+    frame: int
+
+
 class EpisodeBook(Protocol):
     """Each subject's latest alert, so a later sighting within the episode joins it."""
 
@@ -141,16 +154,9 @@ class AlertDesk:
         self.book = book or LocalEpisodes()
         self._lock = threading.Lock()
 
-    def offer(
-        self,
-        camera: str,
-        match: Match,
-        shot: BestShot,
-        shot_at: datetime,
-        now: datetime,
-        frame: int,
-    ) -> Alert:
+    def offer(self, offer: Offer) -> Alert:
         """Raise a new alert, or add a sighting to the subject's open one."""
+        camera, match, shot, shot_at = offer.camera, offer.match, offer.shot, offer.shot_at
         with self._lock, self.book.guard(match.subject):
             alert = self.book.latest(match.subject)
             if alert is not None and alert.in_episode(match.subject, shot_at, self.episode):
@@ -175,8 +181,8 @@ class AlertDesk:
                 candidates=[Candidate(subject=c.subject, score=c.score) for c in match.candidates],
                 best_shot_frame=shot.frame,
                 best_shot_at=shot_at,
-                raised_at=now,
-                raised_at_frame=frame,
+                raised_at=offer.now,
+                raised_at_frame=offer.frame,
             )
             ok, encoded = cv2.imencode(
                 ".jpg", shot.crop, [cv2.IMWRITE_JPEG_QUALITY, ALERT_JPEG_QUALITY]

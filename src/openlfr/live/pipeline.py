@@ -21,7 +21,8 @@ from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.quality import LIVE_PROBE, assess
 from openlfr.domain.alerts import Alert
 from openlfr.domain.metrics import CameraMetrics, new_run
-from openlfr.live.bestshot import BestShot, ShotPolicy, TrackShots, shot_score
+from openlfr.live.bestshot import ShotPolicy, TrackShots, shot_score
+from openlfr.live.desk import Offer
 from openlfr.live.matcher import Match, MatchDecider, TrackTemplate
 from openlfr.live.privacy import blurred_preview, wipe
 from openlfr.live.sources import Frame, FrameSource, Pacing
@@ -38,15 +39,7 @@ class Desk(Protocol):
     """Where a match and its best shot go: the `AlertDesk`, or (on a camera worker) the courier
     that sends the crop to the matcher that asked for it (and answers None)."""
 
-    def offer(
-        self,
-        camera: str,
-        match: Match,
-        shot: BestShot,
-        shot_at: datetime,
-        now: datetime,
-        frame: int,
-    ) -> Alert | None: ...
+    def offer(self, offer: Offer) -> Alert | None: ...
 
 
 class Stopped(Exception):
@@ -199,7 +192,7 @@ class CameraPipeline:
         if best is None:
             return
         alert = self.desk.offer(
-            self.camera, match, best, self.timeline.at(best.at), now, frame.index
+            Offer(self.camera, match, best, self.timeline.at(best.at), now, frame.index)
         )
         self._alerted.add(match.track)
         self.matcher.forget(match.track)
