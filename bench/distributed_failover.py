@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "distributed"))
 sys.path.insert(0, str(ROOT / "bench"))
-from distkit import Procs  # noqa: E402
+from distkit import Procs, live_deployment  # noqa: E402
 
-from distributed_throughput import REDIS, deployment  # noqa: E402
+from distributed_throughput import REDIS  # noqa: E402
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402
 from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402
 from openlfr.eval.video import enrol, load_truth  # noqa: E402
@@ -54,7 +54,7 @@ def runs_camera(client: redis.Redis, names: Names, worker: str) -> bool:
 
 def one_run(work: Path, video: Path, npz: Path) -> dict[str, float]:
     url = f"sqlite:///{work / f'failover-{uuid.uuid4().hex[:6]}.db'}"
-    ref = deployment(url, ["cam-1"])
+    ref = live_deployment(url, ["cam-1"])
     namespace = f"openlfr-bench-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ) | {
         "OPENLFR_BROKER_KEY": new_broker_key(),

@@ -31,18 +31,16 @@ import numpy as np
 import redis
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from govkit import Flow, add_people  # noqa: E402
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "distributed")]
+from distkit import MATCHER_PROC, live_deployment, stored  # noqa: E402
+
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402
 from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402
 from openlfr.eval.video import enrol, load_truth  # noqa: E402
 from openlfr.services.alerts import list_alerts  # noqa: E402
-from openlfr.store.db import open_database  # noqa: E402
-from openlfr.store.uow import UnitOfWork  # noqa: E402
 from openlfr.store.vault import new_master_key  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/0"
-MATCHER_PROC = ROOT / "tests" / "distributed" / "matcher_proc.py"
 HALF_RATE = 12.5
 CGROUP_V1, CGROUP_V2 = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")
 PERIOD_US = 100_000
@@ -74,22 +72,12 @@ def release(group: Path) -> None:
             time.sleep(0.1)
 
 
-def deployment(url: str, cameras: list[str]) -> str:
-    """govkit's live deployment, with every bench camera authorised."""
-    database = open_database(url)
-    uow = UnitOfWork(database.sessions)
-    add_people(uow)
-    ref = Flow(uow).live(cameras)
-    database.dispose()
-    return ref
-
-
 def run(workers: int, cameras: int, seconds: float, cpus: float, work: Path, data: Path) -> dict:
     truth = load_truth(data / "walkpast-dev" / "truth.json")
     sources = [truth.video, data / "video/crowd-1080p/crowd.mp4"]
     names_of = [f"cam-{i + 1}" for i in range(cameras)]
     url = f"sqlite:///{work / f'bench-{workers}.db'}"
-    ref = deployment(url, names_of)
+    ref = live_deployment(url, names_of)
     watchlist, _ = enrol(truth.watchlist, FaceEngine())
     npz = work / "watchlist.npz"
     watchlist.index.save(npz)
@@ -137,9 +125,7 @@ def run(workers: int, cameras: int, seconds: float, cpus: float, work: Path, dat
             release(group)
         for key in client.scan_iter(match=f"{namespace}:*"):
             client.delete(key)
-    database = open_database(url)
-    alerts = list_alerts(UnitOfWork(database.sessions), ref)
-    database.dispose()
+    alerts = stored(url, lambda uow: list_alerts(uow, ref))
     fps = processed / elapsed
     found = latencies(alerts, truth)
     return {
