@@ -204,8 +204,11 @@ class MatcherService:
 
     def _template(self, header: dict[str, Any], template: np.ndarray) -> None:
         track, camera = header["track"], header["camera"]
-        state = (self.client.hget(self.names.state, camera) or b"").decode()
-        if state != LIVE or self.client.exists(self.names.decided(track)):
+        with self.client.pipeline(transaction=False) as pipe:  # one round trip per template
+            state, decided = (
+                pipe.hget(self.names.state, camera).exists(self.names.decided(track)).execute()
+            )
+        if (state or b"").decode() != LIVE or decided:
             wipe(template)
             return
         self._restore(track)
