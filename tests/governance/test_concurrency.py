@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from govkit import T0, Flow, authority
 from openlfr.domain import authorising
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.errors import ConcurrentChange, GovernanceError
 from openlfr.domain.roles import Role
 from openlfr.services import deployments
 from openlfr.services.audit import verify_chain
 from openlfr.services.steps import Step, change_deployment
-from openlfr.store import audit
 from openlfr.store.db import Database
 from openlfr.store.tables import AuditRow, DecisionRow
 from openlfr.store.uow import UnitOfWork
@@ -96,8 +96,15 @@ def test_concurrent_audit_appends_keep_one_chain(uow: UnitOfWork, db: Database) 
             own = UnitOfWork(db.sessions)
             for n in range(5):
                 with own:
-                    audit.record(
-                        own.session, f"w{worker}", "test", "test.append", "test", str(n), None, n
+                    own.audit.record(
+                        AuditEvent(
+                            actor=f"w{worker}",
+                            role="test",
+                            action="test.append",
+                            entity=Entity("test", str(n)),
+                            after=n,
+                            at=T0 + timedelta(seconds=n),
+                        )
                     )
                     own.commit()
 

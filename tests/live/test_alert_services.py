@@ -11,7 +11,6 @@ from openlfr.domain.alerts import Alert, AlertRefused, Candidate, Outcome, Sight
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.services import alerts
-from openlfr.store import audit
 from openlfr.store.alert_tables import AlertRow
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -59,8 +58,8 @@ def test_the_lifecycle_on_both_databases(flow: Flow, vault: Vault) -> None:
     assert done.register_category == "true_alert_confirmed"
     assert [a.status.value for a in alerts.list_alerts(uow, alert.deployment_id)] == ["concluded"]
     with uow:
-        actions = [e.action for e in audit.history(uow.session, "alert", alert.id)]
-        assert audit.verify(uow.session).ok
+        actions = [e.action for e in uow.audit.history("alert", alert.id)]
+        assert uow.audit.verify().ok
     assert actions == ["alert.raised", "alert.adjudicated", "alert.engagement_recorded"]
 
 
@@ -112,7 +111,7 @@ def test_the_image_is_encrypted_and_every_view_is_audited(sqlite_flow: Flow, vau
     with uow:
         views = [
             (e.actor, e.role)
-            for e in audit.history(uow.session, "alert", alert.id)
+            for e in uow.audit.history("alert", alert.id)
             if e.action == "alert.image_viewed"
         ]
     assert views == [("otto", "operator"), ("eve", "engagement_officer")]

@@ -22,7 +22,6 @@ from openlfr.services import operations
 from openlfr.services.users import add_user
 from openlfr.services.watchlist_destruction import destroy_due, destroy_for_deployment, receipts
 from openlfr.services.watchlists import build_snapshot, load_live_watchlist, redress_query
-from openlfr.store import audit
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault, VaultKeyRow
@@ -60,7 +59,7 @@ def test_destruction_leaves_no_readable_image_or_template_and_a_verified_receipt
     assert receipt.deployment == ref and not receipt.overdue
     assert receipts(uow, snapshot_id) == [receipt]
     with uow:
-        assert audit.verify(uow.session).ok
+        assert uow.audit.verify().ok
         left = uow.session.scalar(select(func.count()).select_from(SnapshotTemplateRow))
         assert left == 0
         snapshot = uow.session.get(SnapshotRow, snapshot_id)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openlfr.domain.authority import AuthorityTerms
-from openlfr.domain.errors import GovernanceError, PermissionRefused
+from openlfr.domain.errors import PermissionRefused, Refusal
 from openlfr.domain.policy import Policy
 from openlfr.domain.roles import Actor, Role
 
@@ -132,8 +132,5 @@ def snapshot_hash(entries: Iterable[tuple[str, bytes]]) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-class WatchlistRefused(GovernanceError):
+class WatchlistRefused(Refusal):
     """A watchlist step cannot go ahead; one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems), problems)

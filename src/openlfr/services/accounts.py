@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.errors import GovernanceError, NotFound, PermissionRefused
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import users
 from openlfr.services.clock import now_or
-from openlfr.store import audit
 from openlfr.store.account_tables import AccountStore
 from openlfr.store.uow import UnitOfWork
 
@@ -69,8 +69,14 @@ def set_password(
         store.set_password_hash(username, _hasher.hash(password), now)
         store.drop_sessions_of(username)
         role = Role.ADMINISTRATOR.value if by != username else SELF
-        audit.record(
-            uow.session, by, role, "account.password_set", "user", username, None, None, at=now
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="account.password_set",
+                entity=Entity("user", username),
+                at=now,
+            )
         )
         uow.commit()
     return actor
@@ -97,8 +103,14 @@ def log_in(
         token = secrets.token_urlsafe(32)
         store.drop_expired(now)
         store.add_session(_token_hash(token), username, now, now + SESSION_LIFETIME)
-        audit.record(
-            uow.session, username, SELF, "account.login", "user", username, None, None, at=now
+        uow.audit.record(
+            AuditEvent(
+                actor=username,
+                role=SELF,
+                action="account.login",
+                entity=Entity("user", username),
+                at=now,
+            )
         )
         uow.commit()
     return actor, token

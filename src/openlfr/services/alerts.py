@@ -11,12 +11,12 @@ from pydantic import BaseModel
 
 from openlfr.domain import alerts as rules
 from openlfr.domain.alerts import Alert, Outcome, Sighting, Verdict
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
-from openlfr.store import audit
 from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
@@ -50,16 +50,16 @@ def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault)
         container = vault.new_container(uow.session)
         sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
         AlertRepository(uow.session).add(alert, container.id, sealed)
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "alert.raised",
-            "alert",
-            alert.id,
-            {},
-            _summary(alert),
-            at=alert.raised_at,
+        uow.audit.record(
+            AuditEvent(
+                actor=ENGINE,
+                role=ENGINE,
+                action="alert.raised",
+                entity=Entity("alert", alert.id),
+                before={},
+                after=_summary(alert),
+                at=alert.raised_at,
+            )
         )
         uow.commit()
     return alert
@@ -73,16 +73,16 @@ def add_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
         rules.add_sighting(alert, sighting)
         alerts.save(alert)
         after = {"sighting": sighting.model_dump(mode="json")}
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "alert.sighting_added",
-            "alert",
-            alert_id,
-            {},
-            after,
-            at=sighting.at,
+        uow.audit.record(
+            AuditEvent(
+                actor=ENGINE,
+                role=ENGINE,
+                action="alert.sighting_added",
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=sighting.at,
+            )
         )
         uow.commit()
     return alert
@@ -107,7 +107,17 @@ def _decide(
         record = apply(alert, load_actor(uow, by), deployment.command.holders(post))
         alerts.save(alert)
         after = record.model_dump(mode="json") if record else {}
-        audit.record(uow.session, by, post, action, "alert", alert_id, {}, after, at=at)
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=post,
+                action=action,
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=at,
+            )
+        )
         uow.commit()
     return alert
 
@@ -181,16 +191,16 @@ def view_alert_image(
         image = vault.decrypt(
             vault.container(uow.session, container_id), sealed, _image_context(alert_id)
         )
-        audit.record(
-            uow.session,
-            by,
-            post_of(deployment, actor),
-            "alert.image_viewed",
-            "alert",
-            alert_id,
-            {},
-            {"subject": alert.subject},
-            at=at,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=post_of(deployment, actor),
+                action="alert.image_viewed",
+                entity=Entity("alert", alert_id),
+                before={},
+                after={"subject": alert.subject},
+                at=at,
+            )
         )
         uow.commit()
     return image
@@ -216,16 +226,16 @@ def record_metrics(
         deployment = uow.deployments.get(deployment_ref)
         AlertRepository(uow.session).save_metrics(deployment.id, metrics, at)
         after = metrics.model_dump(mode="json", exclude={"gaps"}) | {"gaps": len(metrics.gaps)}
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "camera.metrics",
-            "deployment",
-            deployment.id,
-            {},
-            after,
-            at=at,
+        uow.audit.record(
+            AuditEvent(
+                actor=ENGINE,
+                role=ENGINE,
+                action="camera.metrics",
+                entity=Entity("deployment", deployment.id),
+                before={},
+                after=after,
+                at=at,
+            )
         )
         uow.commit()
 

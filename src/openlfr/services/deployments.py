@@ -7,12 +7,12 @@ from datetime import datetime
 
 from openlfr.domain import authorising
 from openlfr.domain.application import ApplicationForm, IntelligenceCase
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.authority import AuthorityTerms, OralAuthority, WrittenAuthority
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.roles import SYSTEM, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import Step, change_deployment
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 
 
@@ -32,16 +32,15 @@ def open_deployment(
         deployment = authorising.open_deployment(deployment_id, reference, applicant, case, now)
         uow.deployments.add(deployment, now)
         after = deployment.model_dump(mode="json")
-        audit.record(
-            uow.session,
-            by,
-            Role.APPLICANT,
-            "deployment.opened",
-            "deployment",
-            deployment_id,
-            None,
-            after,
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=Role.APPLICANT,
+                action="deployment.opened",
+                entity=Entity("deployment", deployment_id),
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
     return deployment

@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.errors import NotFound, PermissionRefused
 from openlfr.domain.roles import Role
 from openlfr.eval.equitability import EquitabilityEvidence
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.evidence_tables import DeploymentEvidenceRow, EquitabilityEvidenceRow
 from openlfr.store.uow import UnitOfWork
 
@@ -48,8 +48,16 @@ def store_evidence(
             )
         )
         after = {"version": version, "model_id": evidence.model_id, "threshold": evidence.threshold}
-        audit.record(
-            uow.session, by, role, "evidence.filed", "equitability", digest, {}, after, now
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="evidence.filed",
+                entity=Entity("equitability", digest),
+                before={},
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
     return version, digest
@@ -81,16 +89,16 @@ def record_evidence_for_deployment(
             row = DeploymentEvidenceRow(deployment_id=deployment.id)
             uow.session.add(row)
         row.evidence_digest, row.recorded_by, row.recorded_at = digest, by, now
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "evidence.relied_on",
-            "deployment",
-            deployment.id,
-            before,
-            {"evidence": digest},
-            now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="evidence.relied_on",
+                entity=Entity("deployment", deployment.id),
+                before=before,
+                after={"evidence": digest},
+                at=now,
+            )
         )
         uow.commit()
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from openlfr.domain.alerts import Alert
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.permissions import require_role
 from openlfr.domain.register import AlertSummary
 from openlfr.domain.roles import Role
@@ -18,7 +19,6 @@ from openlfr.services.clock import now_or
 from openlfr.services.retention import deleted_alerts
 from openlfr.services.steps import load_actor
 from openlfr.services.watchlists import RedressEntry, redress_query
-from openlfr.store import audit
 from openlfr.store.alert_tables import AlertRow
 from openlfr.store.uow import UnitOfWork
 
@@ -51,7 +51,7 @@ def redress(
             .order_by(AlertRow.raised_at)
         )
         held = [AlertSummary.of(Alert.model_validate(row.data)) for row in rows]
-        gone = [AlertSummary.model_validate(e.after["alert"]) for e in deleted_alerts(uow.session)]
+        gone = [AlertSummary.model_validate(e.after["alert"]) for e in deleted_alerts(uow)]
         mentions = [
             AlertMention(references.get(a.deployment_id, a.deployment_id), a, deleted)
             for deleted, found in ((False, held), (True, gone))
@@ -59,16 +59,15 @@ def redress(
             if a.subject == person_reference
         ]
         mentions.sort(key=lambda m: m.alert.raised_at)
-        audit.record(
-            uow.session,
-            dpo,
-            Role.DPO,
-            "alert.redress_query",
-            "watchlist_person",
-            person_reference,
-            None,
-            {"alerts": [m.alert.alert_id for m in mentions]},
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=dpo,
+                role=Role.DPO,
+                action="alert.redress_query",
+                entity=Entity("watchlist_person", person_reference),
+                after={"alerts": [m.alert.alert_id for m in mentions]},
+                at=now,
+            )
         )
         uow.commit()
     return RedressAnswer(person_reference, listed, mentions)

@@ -36,7 +36,6 @@ from openlfr.services.policy import active_policy
 from openlfr.services.retention import active_holds, alert_due_at, deleted_alerts
 from openlfr.services.steps import Step, change_deployment
 from openlfr.services.watchlist_destruction import DESTROYED
-from openlfr.store import audit
 from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.evidence_tables import CancellationReportRow
 from openlfr.store.uow import UnitOfWork
@@ -130,7 +129,7 @@ def assemble(
                 )
             )
         alerts.append(ReportedAlert(alert=AlertSummary.of(alert), status=status))
-    deleted = deleted_alerts(session, d.id)
+    deleted = deleted_alerts(uow, d.id)
     alerts += [
         ReportedAlert(alert=AlertSummary.model_validate(e.after["alert"]), status="deleted")
         for e in deleted
@@ -204,7 +203,7 @@ def assemble(
                     detail=f"{e.after['records']} records, {e.after['images']} images; "
                     f"{e.after['reason']}",
                 )
-                for e in audit.history(session, "watchlist_snapshot")
+                for e in uow.audit.history("watchlist_snapshot")
                 if e.action == DESTROYED and e.after.get("deployment") == d.reference
             ),
             *(

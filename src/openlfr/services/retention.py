@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from openlfr.domain.alerts import Alert, Verdict
+from openlfr.domain.audit import AuditEntry, AuditEvent, Entity
 from openlfr.domain.deployment import Deployment
 from openlfr.domain.errors import NotFound, PermissionRefused, TransitionRefused
 from openlfr.domain.policy import Retention
@@ -36,7 +37,6 @@ from openlfr.services.watchlist_destruction import (
     destroy_due,
     live_snapshot_ids,
 )
-from openlfr.store import audit
 from openlfr.store.alert_tables import AlertRepository, AlertRow
 from openlfr.store.evidence_tables import EvidenceHoldRow
 from openlfr.store.uow import UnitOfWork
@@ -156,7 +156,17 @@ def hold_as_evidence(
         )
         uow.session.add(EvidenceHoldRow(id=str(uuid.uuid4()), **hold.model_dump()))
         after = hold.model_dump(mode="json")
-        audit.record(uow.session, actor, role, "evidence.held", "alert", alert_id, {}, after, now)
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                role=role,
+                action="evidence.held",
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=now,
+            )
+        )
         uow.commit()
     return hold
 
@@ -176,18 +186,26 @@ def release_hold(
         role = _keeper_role(load_actor(uow, actor), deployment, "release an evidence hold")
         row.released_by, row.released_at, row.release_reason = actor, now, reason
         after = {"reason": reason}
-        audit.record(
-            uow.session, actor, role, "evidence.released", "alert", alert_id, {}, after, now
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                role=role,
+                action="evidence.released",
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
 
 
-def deleted_alerts(session: Session, deployment_id: str | None = None) -> list[audit.Entry]:
+def deleted_alerts(uow: UnitOfWork, deployment_id: str | None = None) -> list[AuditEntry]:
     """The receipts of deleted alerts in the audit chain; `after["alert"]` is what is kept of
     each (an `AlertSummary`: references, verdict, outcome)."""
     return [
         entry
-        for entry in audit.history(session, "alert")
+        for entry in uow.audit.history("alert")
         if entry.action == ALERT_DELETED
         and deployment_id in (None, entry.after["alert"]["deployment_id"])
     ]
@@ -255,16 +273,16 @@ def _delete_alert(uow: UnitOfWork, item: DueItem, vault: Vault, now: datetime) -
             "deployment": item.deployment,
             "rule": item.rule,
         }
-        audit.record(
-            uow.session,
-            SYSTEM.username,
-            Role.ADMINISTRATOR,
-            ALERT_DELETED,
-            "alert",
-            item.entity_id,
-            before,
-            after,
-            now,
+        uow.audit.record(
+            AuditEvent(
+                actor=SYSTEM.username,
+                role=Role.ADMINISTRATOR,
+                action=ALERT_DELETED,
+                entity=Entity("alert", item.entity_id),
+                before=before,
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
     return item.entity_id

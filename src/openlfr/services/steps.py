@@ -8,11 +8,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import Deployment
 from openlfr.domain.policy import Policy
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.services.policy import active_policy
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 
 
@@ -55,8 +55,16 @@ def change_deployment(
         uow.deployments.save(deployment, now)
         old, new = changes(before, deployment.model_dump(mode="json"))
         acting_as = role or post_of(deployment, step.actor)
-        audit.record(
-            uow.session, username, acting_as, action, "deployment", deployment.id, old, new, at=now
+        uow.audit.record(
+            AuditEvent(
+                actor=username,
+                role=acting_as,
+                action=action,
+                entity=Entity("deployment", deployment.id),
+                before=old,
+                after=new,
+                at=now,
+            )
         )
         uow.commit()
     return deployment

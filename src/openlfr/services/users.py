@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.errors import AlreadyExists, PermissionRefused
 from openlfr.domain.permissions import require_role
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 
 
@@ -29,16 +29,15 @@ def add_user(uow: UnitOfWork, by: str | None, actor: Actor, now: datetime | None
             raise AlreadyExists(f"{SYSTEM.username!r} is reserved for automatic steps")
         _check_rank(uow, actor, now)
         uow.actors.add(actor, now)
-        audit.record(
-            uow.session,
-            by,
-            Role.ADMINISTRATOR,
-            "user.added",
-            "user",
-            actor.username,
-            None,
-            actor.model_dump(mode="json"),
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=Role.ADMINISTRATOR,
+                action="user.added",
+                entity=Entity("user", actor.username),
+                after=actor.model_dump(mode="json"),
+                at=now,
+            )
         )
         uow.commit()
     return actor
@@ -52,16 +51,16 @@ def update_user(uow: UnitOfWork, by: str, actor: Actor, now: datetime | None = N
         before = uow.actors.get(actor.username)
         _check_rank(uow, actor, now)
         uow.actors.update(actor)
-        audit.record(
-            uow.session,
-            by,
-            Role.ADMINISTRATOR,
-            "user.updated",
-            "user",
-            actor.username,
-            before.model_dump(mode="json"),
-            actor.model_dump(mode="json"),
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=Role.ADMINISTRATOR,
+                action="user.updated",
+                entity=Entity("user", actor.username),
+                before=before.model_dump(mode="json"),
+                after=actor.model_dump(mode="json"),
+                at=now,
+            )
         )
         uow.commit()
     return actor

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.roles import SYSTEM, Actor, Role
@@ -20,7 +21,6 @@ from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault, checkpoint_sqlite
 from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
@@ -95,16 +95,16 @@ def destroy_snapshot(
         overdue=deadline is not None and now > deadline,
     )
     before = {"snapshot_hash": snapshot.hash, "size": snapshot.size}
-    audit.record(
-        session,
-        by.username,
-        role,
-        DESTROYED,
-        "watchlist_snapshot",
-        snapshot_id,
-        before,
-        asdict(receipt),
-        at=now,
+    uow.audit.record(
+        AuditEvent(
+            actor=by.username,
+            role=role,
+            action=DESTROYED,
+            entity=Entity("watchlist_snapshot", snapshot_id),
+            before=before,
+            after=asdict(receipt),
+            at=now,
+        )
     )
     return receipt
 
@@ -154,7 +154,7 @@ def destroy_due(
 def receipts(uow: UnitOfWork, snapshot_id: str | None = None) -> list[DestructionReceipt]:
     """The destruction receipts in the audit chain (of one snapshot, if given)."""
     with uow:
-        entries = audit.history(uow.session, "watchlist_snapshot", snapshot_id)
+        entries = uow.audit.history("watchlist_snapshot", snapshot_id)
     return [DestructionReceipt(**e.after) for e in entries if e.action == DESTROYED]
 
 

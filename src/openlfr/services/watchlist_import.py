@@ -22,6 +22,7 @@ from sqlalchemy import delete, insert, select
 
 from openlfr.biometrics.batch import enrol_stills
 from openlfr.biometrics.quality import ENROLMENT
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.watchlist import (
     ImageSource,
     WatchlistRecord,
@@ -33,7 +34,6 @@ from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
 from openlfr.services.watchlist_vetting import Duplicate, flag_duplicates, image_context
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Container, Vault
 from openlfr.store.watchlist_tables import WatchlistImageRow, WatchlistRecordRow
@@ -127,23 +127,22 @@ def import_records(
         )
         _store(uow, vault, by, now, kept, templates)
         report.duplicates = flag_duplicates(uow, vault, set(kept), now)
-        audit.record(
-            session,
-            by,
-            role,
-            "watchlist.records_imported",
-            "watchlist_pool",
-            _digest(csv_path),
-            None,
-            {
-                "file": csv_path.name,
-                "records": len(report.imported),
-                "images": report.images,
-                "replaced": report.replaced,
-                "refused_lines": [r.line for r in report.refused],
-                "duplicates_flagged": len(report.duplicates),
-            },
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.records_imported",
+                entity=Entity("watchlist_pool", _digest(csv_path)),
+                after={
+                    "file": csv_path.name,
+                    "records": len(report.imported),
+                    "images": report.images,
+                    "replaced": report.replaced,
+                    "refused_lines": [r.line for r in report.refused],
+                    "duplicates_flagged": len(report.duplicates),
+                },
+                at=now,
+            )
         )
         uow.commit()
     return report

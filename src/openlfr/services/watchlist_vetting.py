@@ -9,10 +9,10 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import delete, insert, or_, select, update
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.watchlist import DUPLICATE_THRESHOLD, WatchlistRefused, require_importer
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Container, Vault, VaultKeyRow
 from openlfr.store.watchlist_tables import DuplicateFlagRow, WatchlistImageRow, WatchlistRecordRow
@@ -106,16 +106,15 @@ def resolve_duplicate(
         )
         if not changed.rowcount:
             raise WatchlistRefused([f"{first} and {second} are not flagged as duplicates"])
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "watchlist.duplicate_resolved",
-            "watchlist_pool",
-            f"{first}|{second}",
-            None,
-            {"resolution": resolution},
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.duplicate_resolved",
+                entity=Entity("watchlist_pool", f"{first}|{second}"),
+                after={"resolution": resolution},
+                at=now,
+            )
         )
         uow.commit()
 
@@ -143,15 +142,14 @@ def withdraw_record(
         uow.session.delete(record)
         uow.session.flush()
         vault.destroy(uow.session, container_id)
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "watchlist.record_withdrawn",
-            "watchlist_pool",
-            reference,
-            None,
-            {"reason": reason},
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.record_withdrawn",
+                entity=Entity("watchlist_pool", reference),
+                after={"reason": reason},
+                at=now,
+            )
         )
         uow.commit()

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from openlfr.biometrics import calibration
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.biometrics.index import TemplateIndex
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.authorising import require_authority_in_force
 from openlfr.domain.command import WatchlistImport
 from openlfr.domain.deployment import Deployment, State
@@ -40,7 +41,6 @@ from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
 from openlfr.services.watchlist_destruction import destroy_snapshot, live_snapshot_ids
 from openlfr.services.watchlist_vetting import image_context
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Container, Vault, VaultKeyRow
 from openlfr.store.watchlist_tables import (
@@ -136,23 +136,22 @@ def build_snapshot(
         holders = [deployment.command.gold, *deployment.command.silver]
         require_post(actor, holders, "Gold or Silver", "build the watchlist")
         report = _freeze(uow, deployment, vault, references, by, now)
-        audit.record(
-            uow.session,
-            by,
-            post_of(deployment, actor),
-            "watchlist.snapshot_built",
-            "watchlist_snapshot",
-            report.snapshot_id,
-            None,
-            {
-                "deployment": deployment.reference,
-                "snapshot_hash": report.snapshot_hash,
-                "size": report.size,
-                "categories": report.categories,
-                "special_categories": report.special_categories,
-                "excluded": {e.reference: list(e.reasons) for e in report.excluded},
-            },
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=post_of(deployment, actor),
+                action="watchlist.snapshot_built",
+                entity=Entity("watchlist_snapshot", report.snapshot_id),
+                after={
+                    "deployment": deployment.reference,
+                    "snapshot_hash": report.snapshot_hash,
+                    "size": report.size,
+                    "categories": report.categories,
+                    "special_categories": report.special_categories,
+                    "excluded": {e.reference: list(e.reasons) for e in report.excluded},
+                },
+                at=now,
+            )
         )
         uow.commit()
     imported = WatchlistImport(
@@ -475,16 +474,15 @@ def redress_query(
                     snapshot.destroyed_at,
                 )
             )
-        audit.record(
-            uow.session,
-            dpo,
-            Role.DPO,
-            "watchlist.redress_query",
-            "watchlist_person",
-            person_reference,
-            None,
-            {"deployments": [e.deployment for e in found]},
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=dpo,
+                role=Role.DPO,
+                action="watchlist.redress_query",
+                entity=Entity("watchlist_person", person_reference),
+                after={"deployments": [e.deployment for e in found]},
+                at=now,
+            )
         )
         uow.commit()
     return found

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
+from openlfr.store.audit import AuditLog
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 
 
@@ -18,6 +19,7 @@ class UnitOfWork:
     actors: ActorRepository
     policies: PolicyRepository
     deployments: DeploymentRepository
+    audit: AuditLog
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -27,6 +29,7 @@ class UnitOfWork:
         self.actors = ActorRepository(self.session)
         self.policies = PolicyRepository(self.session)
         self.deployments = DeploymentRepository(self.session)
+        self.audit = AuditLog(self.session)
         return self
 
     def __exit__(
