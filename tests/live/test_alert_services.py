@@ -8,9 +8,10 @@ import pytest
 
 from govkit import START, Flow
 from openlfr.domain.alerts import Alert, AlertRefused, Candidate, Outcome, Sighting, Verdict
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.metrics import CameraMetrics
-from openlfr.services import alerts
+from openlfr.services import alerts, deployments
 from openlfr.store.alert_tables import AlertRow
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -39,7 +40,11 @@ def _raised(flow: Flow, vault: Vault) -> Alert:
 
 def _id(uow: UnitOfWork, ref: str) -> str:
     with uow:
-        return uow.deployments.get(ref).id
+        return uow.deployments.named(ref).id
+
+
+def _ref(uow: UnitOfWork, alert: Alert) -> DeploymentRef:
+    return deployments.deployment_of(uow, alert.deployment_id).reference
 
 
 def test_the_lifecycle_on_both_databases(flow: Flow, vault: Vault) -> None:
@@ -56,7 +61,7 @@ def test_the_lifecycle_on_both_databases(flow: Flow, vault: Vault) -> None:
         now=AT + timedelta(minutes=3),
     )
     assert done.register_category == "true_alert_confirmed"
-    assert [a.status.value for a in alerts.list_alerts(uow, alert.deployment_id)] == ["concluded"]
+    assert [a.status.value for a in alerts.list_alerts(uow, _ref(uow, alert))] == ["concluded"]
     with uow:
         actions = [e.action for e in uow.audit.history("alert", alert.id)]
         assert uow.audit.verify().ok
@@ -129,7 +134,7 @@ def test_sightings_join_the_open_alert_and_metrics_are_kept(
     )
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
-    (kept,) = alerts.camera_metrics(uow, alert.deployment_id)
+    (kept,) = alerts.camera_metrics(uow, _ref(uow, alert))
     assert kept.processed_share == pytest.approx(0.9)
     assert kept.faces_seen == 4  # the same run saved twice is replaced, not added
 
@@ -143,5 +148,5 @@ def test_a_restarted_camera_adds_to_what_its_earlier_run_counted(
     restarted = CameraMetrics(camera="cam-1", run="r2", frames_processed=30, faces_seen=2)
     for run in (first, restarted):
         alerts.record_metrics(sqlite_flow.uow, alert.deployment_id, run, now=AT)
-    (kept,) = alerts.camera_metrics(sqlite_flow.uow, alert.deployment_id)
+    (kept,) = alerts.camera_metrics(sqlite_flow.uow, _ref(sqlite_flow.uow, alert))
     assert (kept.frames_processed, kept.faces_seen, len(kept.gaps)) == (120, 6, 1)

@@ -61,7 +61,7 @@ def scripted_deployment(flow: Flow, vault: Vault, close: bool = True) -> Scripte
     uow = flow.uow
     ref = flow.live()
     with uow:
-        deployment_id = uow.deployments.get(ref).id
+        deployment_id = uow.deployments.named(ref).id
     ids = []
     for n, (subject, verdict, engaged, checked, outcome) in enumerate(SCRIPT):
         at = START + timedelta(minutes=20 + 10 * n)
@@ -102,7 +102,7 @@ def scripted_deployment(flow: Flow, vault: Vault, close: bool = True) -> Scripte
         reconnects=1,
         gaps=[Gap(started=lost, ended=lost + timedelta(minutes=4), reason="stream lost")],
     )
-    alerts.record_metrics(uow, ref, camera, now=STOPPED)
+    alerts.record_metrics(uow, deployment_id, camera, now=STOPPED)
     operations.pause(uow, "gail", ref, "crowd surge at the exit", now=START + timedelta(hours=2))
     operations.resume(uow, "gail", ref, now=START + timedelta(hours=2, minutes=15))
     if close:

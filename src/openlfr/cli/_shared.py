@@ -12,7 +12,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.store.db import Database, database_url, open_database
 from openlfr.store.uow import UnitOfWork
@@ -25,7 +25,10 @@ M = TypeVar("M", bound=BaseModel)
 ActingAs = Annotated[
     str, typer.Option("--as", envvar="OPENLFR_USER", help="Your username (or set OPENLFR_USER).")
 ]
-Key = Annotated[str, typer.Argument(help="Deployment reference or id.")]
+Reference = Annotated[
+    DeploymentRef,
+    typer.Argument(parser=DeploymentRef, metavar="REFERENCE", help="Deployment reference."),
+]
 
 
 def say(deployment: Deployment) -> None:

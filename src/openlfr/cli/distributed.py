@@ -13,10 +13,11 @@ from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import Key, _database, refusals, unit_of_work
+from openlfr.cli._shared import Reference, _database, refusals, unit_of_work
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.distributed.worker import Worker
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.live.engine import EngineSettings
 from openlfr.live.sources import Pacing
 from openlfr.services import deployments
@@ -32,7 +33,9 @@ Broker = Annotated[
 ]
 Namespace = Annotated[
     str,
-    typer.Option(envvar="OPENLFR_BROKER_NAMESPACE", help="Key prefix of a deployment's processes."),
+    typer.Option(
+        envvar="OPENLFR_BROKER_NAMESPACE", help="Reference prefix of a deployment's processes."
+    ),
 ]
 Partitions = Annotated[int, typer.Option(help="Decision streams (matchers sharing the load).")]
 
@@ -44,7 +47,10 @@ def _until_signalled(stop: Callable[[], None]) -> None:
 
 @app.command("worker")
 def worker(
-    deployment: Annotated[str, typer.Option(help="Deployment reference, as the matcher has it.")],
+    deployment: Annotated[
+        DeploymentRef,
+        typer.Option(parser=DeploymentRef, help="Deployment reference, as the matcher has it."),
+    ],
     broker: Broker,
     namespace: Namespace = "openlfr",
     worker_id: Annotated[str, typer.Option("--id", help="Default: host name + random.")] = "",
@@ -90,7 +96,7 @@ def worker(
 @app.command("matcher")
 @refusals
 def matcher(
-    key: Key,
+    ref: Reference,
     broker: Broker,
     threshold: Annotated[float, typer.Option(help="No lower than the approved threshold.")],
     partitions: Partitions = 1,
@@ -98,11 +104,11 @@ def matcher(
 ) -> None:
     """One more matcher for a deployment whose cameras `openlfr live run` (with a broker)
     started: holds the frozen watchlist, decides on the workers' templates, records alerts."""
-    serve_matcher(key, broker, threshold, partitions, namespace)
+    serve_matcher(ref, broker, threshold, partitions, namespace)
 
 
 def serve_matcher(
-    key: str,
+    ref: DeploymentRef,
     broker: str,
     threshold: float,
     partitions: int,
@@ -115,14 +121,14 @@ def serve_matcher(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     vault = Vault.from_environment()
     database = _database(database_url())
-    found = deployments.get_deployment(unit_of_work(), key)
-    watchlist = load_live_watchlist(unit_of_work(), key, vault)
+    found = deployments.get_deployment(unit_of_work(), ref)
+    watchlist = load_live_watchlist(unit_of_work(), ref, vault)
     client = connect(broker)
     names = Names(namespace, found.reference)
     sources: dict[str, str] = {}
     if start is not None:
         by, sources = start
-        start_cameras(unit_of_work(), by, key, sources, watchlist.snapshot_hash, threshold)
+        start_cameras(unit_of_work(), by, ref, sources, watchlist.snapshot_hash, threshold)
     service = assemble(
         client,
         names,
@@ -131,7 +137,7 @@ def serve_matcher(
         found.id,
         watchlist,
         threshold,
-        lambda: deployments.get_deployment(unit_of_work(), key),
+        lambda: deployments.get_deployment(unit_of_work(), ref),
         (database, vault),
         lambda: datetime.now(UTC),
         partitions,

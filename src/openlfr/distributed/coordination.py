@@ -197,7 +197,7 @@ class AssignmentGate:
         if state != LIVE:
             return None
         return RunPermit(
-            deployment_id=self.names.deployment,
+            deployment=self.names.deployment,
             camera_id=camera,
             snapshot_hash=snapshot_hash,
             threshold=threshold,

@@ -37,7 +37,7 @@ from openlfr.distributed.wire import (
     send_request,
     template_from,
 )
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentId
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import AlertDesk, Offer
 from openlfr.live.engine import MetricsSink
@@ -278,7 +278,7 @@ def assemble(
     names: Names,
     key: BrokerKey,
     member: str,
-    deployment_id: str,
+    deployment_id: DeploymentId,
     watchlist: Watchlist,
     threshold: float,
     load: Callable[[], Deployment],

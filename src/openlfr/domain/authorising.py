@@ -12,7 +12,14 @@ from openlfr.domain.authority import (
     written_authority_problems,
 )
 from openlfr.domain.checks import application_problems
-from openlfr.domain.deployment import DecisionKind, DecisionRecord, Deployment, State
+from openlfr.domain.deployment import (
+    DecisionKind,
+    DecisionRecord,
+    Deployment,
+    DeploymentId,
+    DeploymentRef,
+    State,
+)
 from openlfr.domain.errors import ApplicationIncomplete, AuthorityRefused, TransitionRefused
 from openlfr.domain.permissions import (
     require_authorising_officer,
@@ -24,7 +31,11 @@ from openlfr.domain.roles import Actor, Role
 
 
 def open_deployment(
-    deployment_id: str, reference: str, applicant: Actor, case: IntelligenceCase, now: datetime
+    deployment_id: DeploymentId,
+    reference: DeploymentRef,
+    applicant: Actor,
+    case: IntelligenceCase,
+    now: datetime,
 ) -> Deployment:
     """Stage 1: the applicant records the policing need and the intelligence case."""
     require_role(applicant, Role.APPLICANT, "apply for a deployment")

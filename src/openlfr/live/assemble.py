@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from openlfr.domain.deployment import DeploymentId, DeploymentRef
 from openlfr.live.desk import AlertDesk, AlertHub
 from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.gate import DeploymentGate
@@ -22,13 +23,13 @@ from openlfr.store.vault import Vault
 class Assembled:
     engine: LiveEngine
     watchlist: LiveWatchlist
-    deployment_id: str
+    deployment_id: DeploymentId
 
 
 def assemble_engine(
     database: Database,
     vault: Vault,
-    key: str,
+    ref: DeploymentRef,
     sources: dict[str, str],
     threshold: float,
     detect_side: int = 640,
@@ -42,15 +43,15 @@ def assemble_engine(
     def uow() -> UnitOfWork:
         return UnitOfWork(database.sessions)
 
-    watchlist = load_live_watchlist(uow(), key, vault)
-    deployment_id = deployments.get_deployment(uow(), key).id
+    watchlist = load_live_watchlist(uow(), ref, vault)
+    deployment_id = deployments.get_deployment(uow(), ref).id
     engine = LiveEngine(
         {name: open_source(source, pacing) for name, source in sources.items()},
         watchlist,
         AlertDesk(deployment_id, StoreAlertSink(database, vault), hub),
-        DeploymentGate(lambda: deployments.get_deployment(uow(), key)),
+        DeploymentGate(lambda: deployments.get_deployment(uow(), ref)),
         EngineSettings(threshold=threshold, detect_side=detect_side, pacing=pacing),
         datetime.now(UTC),
-        StoreMetricsSink(database, key),
+        StoreMetricsSink(database, deployment_id),
     )
     return Assembled(engine, watchlist, deployment_id)

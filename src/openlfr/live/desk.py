@@ -22,6 +22,7 @@ import cv2
 
 from openlfr.domain import alerts as rules
 from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Candidate, Sighting
+from openlfr.domain.deployment import DeploymentId
 from openlfr.live.bestshot import BestShot
 from openlfr.live.matcher import Match
 
@@ -143,7 +144,7 @@ class LocalEpisodes:
 class AlertDesk:
     def __init__(
         self,
-        deployment_id: str,
+        deployment_id: DeploymentId,
         sink: AlertSink,
         hub: AlertHub | None = None,
         episode: timedelta = EPISODE_WINDOW,

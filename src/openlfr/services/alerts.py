@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from openlfr.domain import alerts as rules
 from openlfr.domain.alerts import Alert, Outcome, Sighting, Verdict
 from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.deployment import DeploymentId, DeploymentRef
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor, Role
@@ -206,9 +207,9 @@ def view_alert_image(
     return image
 
 
-def list_alerts(uow: UnitOfWork, deployment_ref: str) -> list[Alert]:
+def list_alerts(uow: UnitOfWork, ref: DeploymentRef) -> list[Alert]:
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
+        deployment = uow.deployments.named(ref)
         return AlertRepository(uow.session).for_deployment(deployment.id)
 
 
@@ -218,12 +219,15 @@ def get_alert(uow: UnitOfWork, alert_id: str) -> Alert:
 
 
 def record_metrics(
-    uow: UnitOfWork, deployment_ref: str, metrics: CameraMetrics, now: datetime | None = None
+    uow: UnitOfWork,
+    deployment_id: DeploymentId,
+    metrics: CameraMetrics,
+    now: datetime | None = None,
 ) -> None:
     """Save a camera's counters (replacing the last save), with the counts in the audit trail."""
     at = now_or(now)
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
+        deployment = uow.deployments.get(deployment_id)
         AlertRepository(uow.session).save_metrics(deployment.id, metrics, at)
         after = metrics.model_dump(mode="json", exclude={"gaps"}) | {"gaps": len(metrics.gaps)}
         uow.audit.record(
@@ -240,9 +244,9 @@ def record_metrics(
         uow.commit()
 
 
-def camera_metrics(uow: UnitOfWork, deployment_ref: str) -> list[CameraMetrics]:
+def camera_metrics(uow: UnitOfWork, ref: DeploymentRef) -> list[CameraMetrics]:
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
+        deployment = uow.deployments.named(ref)
         return AlertRepository(uow.session).metrics(deployment.id)
 
 
@@ -267,8 +271,8 @@ class StoreAlertSink:
 class StoreMetricsSink:
     """The live engine's metrics sink: each camera's counters saved (and audited) as it runs."""
 
-    def __init__(self, database: Database, deployment_ref: str) -> None:
-        self._database, self._ref = database, deployment_ref
+    def __init__(self, database: Database, deployment_id: DeploymentId) -> None:
+        self._database, self._deployment_id = database, deployment_id
 
     def record(self, metrics: CameraMetrics) -> None:
-        record_metrics(UnitOfWork(self._database.sessions), self._ref, metrics)
+        record_metrics(UnitOfWork(self._database.sessions), self._deployment_id, metrics)

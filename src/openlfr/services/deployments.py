@@ -9,7 +9,7 @@ from openlfr.domain import authorising
 from openlfr.domain.application import ApplicationForm, IntelligenceCase
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.authority import AuthorityTerms, OralAuthority, WrittenAuthority
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef, State
 from openlfr.domain.roles import SYSTEM, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import Step, change_deployment
@@ -20,13 +20,13 @@ def open_deployment(
     uow: UnitOfWork,
     by: str,
     case: IntelligenceCase,
-    reference: str | None = None,
+    reference: DeploymentRef | None = None,
     now: datetime | None = None,
 ) -> Deployment:
     """Stage 1: the applicant records the policing need and intelligence case (Form 3)."""
     now = now_or(now)
-    deployment_id = uuid.uuid4().hex
-    reference = reference or f"LFR-{now:%Y%m%d}-{deployment_id[:6].upper()}"
+    deployment_id = DeploymentId(uuid.uuid4().hex)
+    reference = reference or DeploymentRef(f"LFR-{now:%Y%m%d}-{deployment_id[:6].upper()}")
     with uow:
         applicant = uow.actors.get(by)
         deployment = authorising.open_deployment(deployment_id, reference, applicant, case, now)
@@ -49,7 +49,7 @@ def open_deployment(
 def edit_application(
     uow: UnitOfWork,
     by: str,
-    key: str,
+    ref: DeploymentRef,
     case: IntelligenceCase | None = None,
     form: ApplicationForm | None = None,
     now: datetime | None = None,
@@ -58,21 +58,25 @@ def edit_application(
         authorising.edit(d, step.actor, case, form)
 
     return change_deployment(
-        uow, by, key, "application.edited", Role.APPLICANT, change, now_or(now)
+        uow, by, ref, "application.edited", Role.APPLICANT, change, now_or(now)
     )
 
 
-def submit(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+def submit(uow: UnitOfWork, by: str, ref: DeploymentRef, now: datetime | None = None) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         authorising.submit(d, step.actor, step.policy, step.now)
 
     return change_deployment(
-        uow, by, key, "application.submitted", Role.APPLICANT, change, now_or(now)
+        uow, by, ref, "application.submitted", Role.APPLICANT, change, now_or(now)
     )
 
 
 def authorise(
-    uow: UnitOfWork, by: str, key: str, authority: WrittenAuthority, now: datetime | None = None
+    uow: UnitOfWork,
+    by: str,
+    ref: DeploymentRef,
+    authority: WrittenAuthority,
+    now: datetime | None = None,
 ) -> Deployment:
     """Form 1 Part 2; after an oral authority this is its written record."""
 
@@ -81,45 +85,45 @@ def authorise(
         authorising.authorise(d, step.actor, gold, authority, step.policy, step.now)
 
     return change_deployment(
-        uow, by, key, "application.authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
+        uow, by, ref, "application.authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
     )
 
 
 def authorise_orally(
-    uow: UnitOfWork, by: str, key: str, oral: OralAuthority, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, oral: OralAuthority, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         gold = step.person(oral.terms.gold)
         authorising.authorise_orally(d, step.actor, gold, oral, step.policy, step.now)
 
     return change_deployment(
-        uow, by, key, "application.oral_authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
+        uow, by, ref, "application.oral_authorised", Role.AUTHORISING_OFFICER, change, now_or(now)
     )
 
 
 def reject(
-    uow: UnitOfWork, by: str, key: str, reasons: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, reasons: str, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         authorising.reject(d, step.actor, reasons, step.policy, step.now)
 
     return change_deployment(
-        uow, by, key, "application.rejected", Role.AUTHORISING_OFFICER, change, now_or(now)
+        uow, by, ref, "application.rejected", Role.AUTHORISING_OFFICER, change, now_or(now)
     )
 
 
 def send_back(
-    uow: UnitOfWork, by: str, key: str, reasons: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, reasons: str, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         authorising.send_back(d, step.actor, reasons, step.policy, step.now)
 
     return change_deployment(
-        uow, by, key, "application.sent_back", Role.AUTHORISING_OFFICER, change, now_or(now)
+        uow, by, ref, "application.sent_back", Role.AUTHORISING_OFFICER, change, now_or(now)
     )
 
 
-def lapse_overdue(uow: UnitOfWork, now: datetime | None = None) -> list[str]:
+def lapse_overdue(uow: UnitOfWork, now: datetime | None = None) -> list[DeploymentRef]:
     """Lapse every oral authority whose written record is overdue; returns their references."""
     now = now_or(now)
     with uow:
@@ -139,10 +143,16 @@ def lapse_overdue(uow: UnitOfWork, now: datetime | None = None) -> list[str]:
     return overdue
 
 
-def get_deployment(uow: UnitOfWork, key: str) -> Deployment:
-    """Read one deployment by id or reference (no actor needed to read)."""
+def get_deployment(uow: UnitOfWork, ref: DeploymentRef) -> Deployment:
+    """Read one deployment by its reference (no actor needed to read)."""
     with uow:
-        return uow.deployments.get(key)
+        return uow.deployments.named(ref)
+
+
+def deployment_of(uow: UnitOfWork, deployment_id: DeploymentId) -> Deployment:
+    """Read the deployment a record (an alert, a snapshot) points at by its id."""
+    with uow:
+        return uow.deployments.get(deployment_id)
 
 
 def list_deployments(uow: UnitOfWork, state: State | None = None) -> list[Deployment]:
@@ -150,7 +160,7 @@ def list_deployments(uow: UnitOfWork, state: State | None = None) -> list[Deploy
         return uow.deployments.list(state)
 
 
-def approved_terms(uow: UnitOfWork, key: str) -> AuthorityTerms:
+def approved_terms(uow: UnitOfWork, ref: DeploymentRef) -> AuthorityTerms:
     """What the watchlist builder and live engine are held to: threshold, cameras, categories,
     special categories, maximum size and Gold."""
-    return get_deployment(uow, key).terms
+    return get_deployment(uow, ref).terms

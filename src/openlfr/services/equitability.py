@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import NotFound, PermissionRefused
 from openlfr.domain.roles import Role
 from openlfr.eval.equitability import EquitabilityEvidence
@@ -73,7 +74,7 @@ def latest_evidence(uow: UnitOfWork) -> tuple[int, EquitabilityEvidence] | None:
 
 
 def record_evidence_for_deployment(
-    uow: UnitOfWork, by: str, key: str, digest: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, digest: str, now: datetime | None = None
 ) -> None:
     """The deployment's AO or Gold records the evidence version it relied on (replacing any
     earlier record; the audit chain keeps both)."""
@@ -82,7 +83,7 @@ def record_evidence_for_deployment(
         role = _holding(uow, by, RECORDERS, "record the equitability evidence relied on")
         if uow.session.get(EquitabilityEvidenceRow, digest) is None:
             raise NotFound(f"no equitability evidence {digest!r}")
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         row = uow.session.get(DeploymentEvidenceRow, deployment.id)
         before = {"evidence": row.evidence_digest} if row else {}
         if row is None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from openlfr.domain import operating
-from openlfr.domain.deployment import DecisionKind, Deployment, State
+from openlfr.domain.deployment import DecisionKind, Deployment, DeploymentRef, State
 from openlfr.domain.errors import TransitionRefused
 from openlfr.domain.register import (
     AlertSummary,
@@ -42,11 +42,11 @@ from openlfr.store.uow import UnitOfWork
 
 
 def cancellation_report(
-    uow: UnitOfWork, key: str, now: datetime | None = None
+    uow: UnitOfWork, ref: DeploymentRef, now: datetime | None = None
 ) -> CancellationReport:
     """The submitted report as it was frozen; before submission, a draft built now."""
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         row = uow.session.get(CancellationReportRow, deployment.id)
         if row is not None:
             return CancellationReport.model_validate(row.document)
@@ -56,7 +56,12 @@ def cancellation_report(
 
 
 def submit_report(
-    uow: UnitOfWork, by: str, key: str, evaluation: str, lessons: str, now: datetime | None = None
+    uow: UnitOfWork,
+    by: str,
+    ref: DeploymentRef,
+    evaluation: str,
+    lessons: str,
+    now: datetime | None = None,
 ) -> CancellationReport:
     """Gold submits Form 1 Part 3: the governance `report` step and the frozen report, one
     transaction. Only Gold's evaluation and lessons are typed; the rest comes from the record."""
@@ -82,7 +87,7 @@ def submit_report(
         )
         submitted.append(report)
 
-    change_deployment(uow, by, key, "cancellation_report.submitted", None, change, now_or(now))
+    change_deployment(uow, by, ref, "cancellation_report.submitted", None, change, now_or(now))
     return submitted[0]
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from openlfr.domain.alerts import Alert, Verdict
 from openlfr.domain.audit import AuditEntry, AuditEvent, Entity
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentId
 from openlfr.domain.errors import NotFound, PermissionRefused, TransitionRefused
 from openlfr.domain.policy import Retention
 from openlfr.domain.register import AlertSummary
@@ -297,7 +297,7 @@ def _alert_items(
         if row.id in holds:
             continue
         due_at, rule = alert_due_at(Alert.model_validate(row.data), retention)
-        deployment = references[row.deployment_id]
+        deployment = references[DeploymentId(row.deployment_id)]
         items.append(
             DueItem(kind="alert", entity_id=row.id, deployment=deployment, due_at=due_at, rule=rule)
         )

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from openlfr.domain.audit import AuditEvent, Entity
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.policy import Policy
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.services.policy import active_policy
@@ -39,7 +39,7 @@ def load_actor(uow: UnitOfWork, username: str) -> Actor:
 def change_deployment(
     uow: UnitOfWork,
     username: str,
-    key: str,
+    ref: DeploymentRef,
     action: str,
     role: Role | None,
     change: Callable[[Deployment, Step], object],
@@ -49,7 +49,7 @@ def change_deployment(
     A refusal raised by `change` leaves nothing behind: the transaction is rolled back."""
     with uow:
         step = Step(uow, load_actor(uow, username), now)
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         before = deployment.model_dump(mode="json")
         change(deployment, step)
         uow.deployments.save(deployment, now)

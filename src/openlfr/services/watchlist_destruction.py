@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from openlfr.domain.audit import AuditEvent, Entity
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentRef, State
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.domain.watchlist import WatchlistRefused
@@ -110,14 +110,14 @@ def destroy_snapshot(
 
 
 def destroy_for_deployment(
-    uow: UnitOfWork, by: str, key: str, vault: Vault, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, vault: Vault, now: datetime | None = None
 ) -> list[DestructionReceipt]:
     """After the deployment (closed, published, rejected or lapsed): destroy every snapshot it
     still has. The deployment's Gold, the DPO, or the system sweep may do it."""
     now = now_or(now)
     with uow:
         actor = load_actor(uow, by)
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         role = _destroyer_role(actor, deployment)
         if deployment.state not in FINISHED:
             raise WatchlistRefused(

@@ -24,7 +24,7 @@ from openlfr.biometrics.index import TemplateIndex
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.authorising import require_authority_in_force
 from openlfr.domain.command import WatchlistImport
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef, State
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.permissions import require_post, require_role
 from openlfr.domain.roles import Role
@@ -120,7 +120,7 @@ def false_alert_statement(threshold: float, size: int, model_id: str = SFACE_SPE
 def build_snapshot(
     uow: UnitOfWork,
     by: str,
-    key: str,
+    ref: DeploymentRef,
     vault: Vault,
     references: list[str] | None = None,
     now: datetime | None = None,
@@ -129,7 +129,7 @@ def build_snapshot(
     authority (else refused); without them, every pool record that fits is taken."""
     now = now_or(now)
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         actor = load_actor(uow, by)
         deployment.begin("checklist")
         require_authority_in_force(deployment, now)
@@ -161,11 +161,11 @@ def build_snapshot(
         special_categories=report.special_categories,
     )
     try:
-        operations.record_watchlist_import(uow, by, key, imported, now=now)
+        operations.record_watchlist_import(uow, by, ref, imported, now=now)
     except GovernanceError:
-        _destroy_others(uow, by, key, vault, keep=None, now=now, only=report.snapshot_id)
+        _destroy_others(uow, by, ref, vault, keep=None, now=now, only=report.snapshot_id)
         raise
-    _destroy_others(uow, by, key, vault, keep=report.snapshot_id, now=now)
+    _destroy_others(uow, by, ref, vault, keep=report.snapshot_id, now=now)
     return report
 
 
@@ -341,7 +341,7 @@ def _unresolved_duplicates(uow: UnitOfWork) -> dict[str, set[str]]:
 def _destroy_others(
     uow: UnitOfWork,
     by: str,
-    key: str,
+    ref: DeploymentRef,
     vault: Vault,
     keep: str | None,
     now: datetime,
@@ -349,7 +349,7 @@ def _destroy_others(
 ) -> None:
     """Destroy the deployment's superseded snapshots (or, `only`, one that failed to import)."""
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         actor = load_actor(uow, by)
         targets = [only] if only else live_snapshot_ids(uow, deployment.id)
         reason = "not imported" if only else "superseded by a newer snapshot"
@@ -360,11 +360,11 @@ def _destroy_others(
         uow.commit()
 
 
-def load_live_watchlist(uow: UnitOfWork, key: str, vault: Vault) -> LiveWatchlist:
+def load_live_watchlist(uow: UnitOfWork, ref: DeploymentRef, vault: Vault) -> LiveWatchlist:
     """The frozen snapshot imported for an authorised deployment, decrypted into an index;
     refused (WatchlistRefused, with the reason) for anything else."""
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
         if deployment.state not in LOADABLE:
             raise WatchlistRefused(
                 [
@@ -437,10 +437,10 @@ def load_live_watchlist(uow: UnitOfWork, key: str, vault: Vault) -> LiveWatchlis
     )
 
 
-def expected_false_alerts(uow: UnitOfWork, key: str) -> str:
+def expected_false_alerts(uow: UnitOfWork, ref: DeploymentRef) -> str:
     """For the web console: the statement for the deployment's imported watchlist."""
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
     imported = deployment.checklist.watchlist
     if imported is None:
         return f"{deployment.reference} has no imported watchlist yet"
@@ -463,7 +463,7 @@ def redress_query(
         )
         found = []
         for entry, snapshot in uow.session.execute(query):
-            deployment = uow.deployments.get(snapshot.deployment_id)
+            deployment = uow.deployments.get(DeploymentId(snapshot.deployment_id))
             found.append(
                 RedressEntry(
                     deployment.reference,

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from openlfr.domain.application import ApplicationVersion
-from openlfr.domain.deployment import DecisionRecord, Deployment, State
+from openlfr.domain.deployment import (
+    DecisionRecord,
+    Deployment,
+    DeploymentId,
+    DeploymentRef,
+    State,
+)
 from openlfr.domain.errors import AlreadyExists, NotFound
 from openlfr.domain.policy import Policy
 from openlfr.domain.policy_file import parse_policy
@@ -106,14 +112,20 @@ class DeploymentRepository:
         self._rows[deployment.id] = row
         self.save(deployment, now)
 
-    def get(self, key: str) -> Deployment:
-        """By id or by reference."""
-        query = select(DeploymentRow).where(
-            or_(DeploymentRow.id == key, DeploymentRow.reference == key)
-        )
+    def get(self, deployment_id: DeploymentId) -> Deployment:
+        row = self.session.get(DeploymentRow, deployment_id)
+        if row is None:
+            raise NotFound(f"no deployment with id {deployment_id!r}")
+        return self._domain(row)
+
+    def named(self, reference: DeploymentRef) -> Deployment:
+        query = select(DeploymentRow).where(DeploymentRow.reference == reference)
         row = self.session.scalars(query).first()
         if row is None:
-            raise NotFound(f"no deployment {key!r}")
+            raise NotFound(f"no deployment {reference!r}")
+        return self._domain(row)
+
+    def _domain(self, row: DeploymentRow) -> Deployment:
         self._rows[row.id] = row
         return Deployment.model_validate(
             {
@@ -142,10 +154,10 @@ class DeploymentRepository:
             row.decisions.append(_decision_row(deployment.id, seq + 1, decision))
 
     def list(self, state: State | None = None) -> list[Deployment]:
-        query = select(DeploymentRow.id).order_by(DeploymentRow.updated_at.desc())
+        query = select(DeploymentRow).order_by(DeploymentRow.updated_at.desc())
         if state is not None:
             query = query.where(DeploymentRow.state == state.value)
-        return [self.get(key) for key in self.session.scalars(query)]
+        return [self._domain(row) for row in self.session.scalars(query)]
 
 
 def _version_row(deployment_id: str, version: ApplicationVersion) -> ApplicationVersionRow:

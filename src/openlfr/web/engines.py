@@ -9,6 +9,7 @@ import threading
 
 from fastapi import Request
 
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.operating import require_camera_runner
 from openlfr.domain.roles import Actor
@@ -35,7 +36,7 @@ class Engines:
         database: Database,
         vault: Vault,
         actor: Actor,
-        ref: str,
+        ref: DeploymentRef,
         sources: dict[str, str],
         pacing: Pacing = Pacing.REALTIME,
     ) -> LiveEngine:

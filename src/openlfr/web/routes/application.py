@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from openlfr.domain.application import ApplicationForm, IntelligenceCase
 from openlfr.domain.checks import application_problems
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import ApplicationIncomplete
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import deployments
@@ -43,7 +43,8 @@ async def open_deployment(request: Request, actor: Applicant) -> Response:
         return render(
             request, "new.html", actor, 422, sec=sec, values=exc.values, errors=exc.errors
         )
-    reference = str(posted.get("deployment_reference", "")).strip() or None
+    named = str(posted.get("deployment_reference", "")).strip()
+    reference = DeploymentRef(named) if named else None
     deployment = deployments.open_deployment(uow, actor.username, case, reference)
     return redirect(f"/deployments/{deployment.reference}/application/place")
 
@@ -68,7 +69,7 @@ def _overview(
 
 
 @router.get("/deployments/{ref}/application")
-def application(request: Request, ref: str, actor: Reader) -> Response:
+def application(request: Request, ref: DeploymentRef, actor: Reader) -> Response:
     return _overview(request, actor, deployments.get_deployment(unit_of_work(request), ref))
 
 
@@ -101,7 +102,7 @@ def _section_page(
 
 
 @router.get("/deployments/{ref}/application/{section}")
-def section_page(request: Request, ref: str, section: str, actor: Applicant) -> Response:
+def section_page(request: Request, ref: DeploymentRef, section: str, actor: Applicant) -> Response:
     uow = unit_of_work(request)
     d, sec = deployments.get_deployment(uow, ref), af.section(show_policy(uow), section)
     values = af.values_of(sec, d.intelligence_case, d.draft)
@@ -109,7 +110,9 @@ def section_page(request: Request, ref: str, section: str, actor: Applicant) -> 
 
 
 @router.post("/deployments/{ref}/application/{section}")
-async def save_section(request: Request, ref: str, section: str, actor: Applicant) -> Response:
+async def save_section(
+    request: Request, ref: DeploymentRef, section: str, actor: Applicant
+) -> Response:
     """Save the section as a draft; what is still missing shows beside each field."""
     uow = unit_of_work(request)
     d, sec = deployments.get_deployment(uow, ref), af.section(show_policy(uow), section)
@@ -125,7 +128,7 @@ async def save_section(request: Request, ref: str, section: str, actor: Applican
 
 
 @router.post("/deployments/{ref}/submit")
-def submit(request: Request, ref: str, actor: Applicant) -> Response:
+def submit(request: Request, ref: DeploymentRef, actor: Applicant) -> Response:
     uow = unit_of_work(request)
     try:
         d = deployments.submit(uow, actor.username, ref)
