@@ -21,6 +21,7 @@ from openlfr.domain.register import (
     annual_summaries,
     compute_metrics,
 )
+from openlfr.domain.retention import alert_due_at
 from openlfr.reports.cancellation import (
     AuthorityLine,
     CameraLine,
@@ -33,7 +34,7 @@ from openlfr.reports.cancellation import (
 from openlfr.services.clock import now_or
 from openlfr.services.equitability import evidence_relied_on
 from openlfr.services.policy import active_policy
-from openlfr.services.retention import active_holds, alert_due_at, deleted_alerts
+from openlfr.services.retention import active_holds, deleted_alerts
 from openlfr.services.steps import Step, change_deployment
 from openlfr.services.watchlist_destruction import DESTROYED
 from openlfr.store.alert_tables import AlertRepository

@@ -15,19 +15,20 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from openlfr.domain.alerts import Alert, Verdict
+from openlfr.domain.alerts import Alert
 from openlfr.domain.audit import AuditEntry, AuditEvent, Entity
-from openlfr.domain.deployment import Deployment, DeploymentId
-from openlfr.domain.errors import NotFound, PermissionRefused, TransitionRefused
+from openlfr.domain.deployment import DeploymentId
+from openlfr.domain.errors import NotFound, TransitionRefused
 from openlfr.domain.policy import Retention
 from openlfr.domain.register import AlertSummary
-from openlfr.domain.roles import SYSTEM, Actor, Role
+from openlfr.domain.retention import EvidenceHold, alert_due_at, keeper_role, new_hold
+from openlfr.domain.roles import SYSTEM, Role
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
@@ -44,19 +45,6 @@ from openlfr.store.vault import Vault
 
 ALERT_DELETED = "retention.alert_deleted"
 log = logging.getLogger(__name__)
-
-
-class EvidenceHold(BaseModel):
-    """An alert kept as evidence of an offence: the recorded reason and when to look again."""
-
-    model_config = ConfigDict(frozen=True)
-
-    alert_id: str
-    deployment_id: str
-    reason: str
-    review_date: date
-    held_by: str
-    held_at: AwareDatetime
 
 
 class DueItem(BaseModel):
@@ -86,15 +74,6 @@ class RetentionRun(BaseModel):
 
     alerts_deleted: list[str]
     watchlist_receipts: list[dict[str, object]]
-
-
-def alert_due_at(alert: Alert, retention: Retention) -> tuple[datetime, str]:
-    """When an alert's image and record must be gone, and the rule that says so."""
-    if alert.adjudication is not None and alert.adjudication.verdict is Verdict.FALSE_ALERT:
-        hours = retention.match_data_hours
-        return alert.raised_at + timedelta(hours=hours), f"false alert: {hours} h"
-    days = retention.alert_with_footage_days
-    return alert.raised_at + timedelta(days=days), f"alert with footage: {days} days"
 
 
 def schedule(uow: UnitOfWork, now: datetime | None = None) -> RetentionSchedule:
@@ -136,24 +115,13 @@ def hold_as_evidence(
     """Keep an alert past its period as evidence. Only the deployment's Gold or the DPO, with a
     reason and a review date in the future."""
     now = now_or(now)
-    if not reason.strip():
-        raise TransitionRefused("an evidence hold needs the reason the data is kept")
-    if review_date <= now.date():
-        raise TransitionRefused("an evidence hold needs a review date in the future")
     with uow:
         alert = AlertRepository(uow.session).get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
-        role = _keeper_role(load_actor(uow, actor), deployment, "hold its alerts as evidence")
+        role = keeper_role(load_actor(uow, actor), deployment, "hold its alerts as evidence")
         if alert_id in active_holds(uow.session):
             raise TransitionRefused(f"alert {alert_id} is already held as evidence")
-        hold = EvidenceHold(
-            alert_id=alert_id,
-            deployment_id=deployment.id,
-            reason=reason,
-            review_date=review_date,
-            held_by=actor,
-            held_at=now,
-        )
+        hold = new_hold(alert, actor, reason, review_date, now)
         uow.session.add(EvidenceHoldRow(id=str(uuid.uuid4()), **hold.model_dump()))
         after = hold.model_dump(mode="json")
         uow.audit.record(
@@ -183,7 +151,7 @@ def release_hold(
         if row is None:
             raise NotFound(f"alert {alert_id} is not held as evidence")
         deployment = uow.deployments.get(row.deployment_id)
-        role = _keeper_role(load_actor(uow, actor), deployment, "release an evidence hold")
+        role = keeper_role(load_actor(uow, actor), deployment, "release an evidence hold")
         row.released_by, row.released_at, row.release_reason = actor, now, reason
         after = {"reason": reason}
         uow.audit.record(
@@ -342,14 +310,3 @@ def active_holds(session: Session) -> dict[str, EvidenceHold]:
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every time this system stores is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _keeper_role(actor: Actor, deployment: Deployment, to: str) -> Role:
-    if actor.username == deployment.command.gold:
-        return Role.GOLD
-    if actor.has(Role.DPO):
-        return Role.DPO
-    raise PermissionRefused(
-        f"only {deployment.reference}'s Gold or the data protection officer may {to}; "
-        f"{actor.username} is neither"
-    )

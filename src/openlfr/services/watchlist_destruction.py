@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select
 
 from openlfr.domain.audit import AuditEvent, Entity
-from openlfr.domain.deployment import Deployment, DeploymentRef, State
-from openlfr.domain.errors import PermissionRefused
+from openlfr.domain.deployment import Deployment, DeploymentRef
+from openlfr.domain.retention import FINISHED, keeper_role, watchlist_deadline
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services.clock import now_or
@@ -26,8 +26,6 @@ from openlfr.store.vault import Vault, checkpoint_sqlite
 from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
 
 DESTROYED = "watchlist.destroyed"
-#: After these states the watchlist has no further use and must go.
-FINISHED = frozenset({State.CLOSED, State.PUBLISHED, State.REJECTED, State.LAPSED})
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def destroy_snapshot(
     session.flush()
     if container_id is not None:
         vault.destroy(session, container_id)
-    deadline = _deadline(uow, deployment, now)
+    deadline = watchlist_deadline(deployment, active_policy(uow, now).retention)
     receipt = DestructionReceipt(
         snapshot_id=snapshot_id,
         deployment=deployment.reference,
@@ -118,7 +116,7 @@ def destroy_for_deployment(
     with uow:
         actor = load_actor(uow, by)
         deployment = uow.deployments.named(ref)
-        role = _destroyer_role(actor, deployment)
+        role = keeper_role(actor, deployment, "destroy its watchlist")
         if deployment.state not in FINISHED:
             raise WatchlistRefused(
                 [
@@ -166,23 +164,3 @@ def live_snapshot_ids(uow: UnitOfWork, deployment_id: str) -> list[str]:
             )
         )
     )
-
-
-def _destroyer_role(actor: Actor, deployment: Deployment) -> Role:
-    if actor.username == SYSTEM.username:
-        return Role.ADMINISTRATOR
-    if actor.username == deployment.command.gold:
-        return Role.GOLD
-    if actor.has(Role.DPO):
-        return Role.DPO
-    raise PermissionRefused(
-        f"only {deployment.reference}'s Gold or the data protection officer may destroy its "
-        f"watchlist; {actor.username} is neither"
-    )
-
-
-def _deadline(uow: UnitOfWork, deployment: Deployment, now: datetime) -> datetime | None:
-    if deployment.closure is None:
-        return None
-    hours = active_policy(uow, now).retention.watchlist_hours_after_close
-    return deployment.closure.at + timedelta(hours=hours)
