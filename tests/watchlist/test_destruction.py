@@ -24,7 +24,8 @@ from openlfr.services.watchlist_destruction import destroy_due, destroy_for_depl
 from openlfr.services.watchlists import build_snapshot, load_live_watchlist, redress_query
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, VaultKeyRow
+from openlfr.store.vault import Vault
+from openlfr.store.vault_keys import VaultKeyRow
 from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
 
 

@@ -48,7 +48,7 @@ def _summary(alert: Alert) -> dict[str, object]:
 def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> Alert:
     """Store a new alert with its best-shot image encrypted under a container of its own."""
     with uow:
-        container = vault.new_container(uow.session)
+        container = vault.new_container(uow.vault_keys, alert.raised_at)
         sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
         AlertRepository(uow.session).add(alert, container.id, sealed)
         uow.audit.record(
@@ -190,7 +190,7 @@ def view_alert_image(
         if container_id is None or sealed is None:
             raise rules.AlertRefused(f"alert {alert_id} has no image (it was deleted)")
         image = vault.decrypt(
-            vault.container(uow.session, container_id), sealed, _image_context(alert_id)
+            vault.container(uow.vault_keys, container_id), sealed, _image_context(alert_id)
         )
         uow.audit.record(
             AuditEvent(

@@ -234,7 +234,7 @@ def _delete_alert(uow: UnitOfWork, item: DueItem, vault: Vault, now: datetime) -
         uow.session.delete(row)
         uow.session.flush()
         if container is not None:
-            vault.destroy(uow.session, container)
+            vault.destroy(uow.vault_keys, container)
         before = {"image_sha256": image_sha256, "due_at": item.due_at.isoformat()}
         after = {
             "alert": summary.model_dump(mode="json"),

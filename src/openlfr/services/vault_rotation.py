@@ -14,7 +14,7 @@ from openlfr.domain.roles import Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, checkpoint_sqlite
+from openlfr.store.vault import Vault
 
 ROTATED = "vault.rotated"
 
@@ -27,8 +27,7 @@ def rotate_master_key(
     with uow:
         actor = load_actor(uow, by)
         require_role(actor, Role.ADMINISTRATOR, "rotate the vault key")
-        bind = uow.session.get_bind()
-        count = vault.rewrap(uow.session, successor)
+        count = vault.rewrap(uow.vault_keys, successor)
         after = {"data_keys": count, "note": "destroy the old master key now"}
         uow.audit.record(
             AuditEvent(
@@ -42,5 +41,5 @@ def rotate_master_key(
             )
         )
         uow.commit()
-    checkpoint_sqlite(bind)  # no old wrapping left in the WAL
+    uow.shred_leftovers()  # no old wrapping left in the WAL
     return count

@@ -22,7 +22,7 @@ from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, checkpoint_sqlite
+from openlfr.store.vault import Vault
 from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
 
 DESTROYED = "watchlist.destroyed"
@@ -76,7 +76,7 @@ def destroy_snapshot(
     snapshot.container_id, snapshot.destroyed_by, snapshot.destroyed_at = None, by.username, now
     session.flush()
     if container_id is not None:
-        vault.destroy(session, container_id)
+        vault.destroy(uow.vault_keys, container_id)
     deadline = watchlist_deadline(deployment, active_policy(uow, now).retention)
     receipt = DestructionReceipt(
         snapshot_id=snapshot_id,
@@ -124,13 +124,12 @@ def destroy_for_deployment(
                     "destroyed once it is closed"
                 ]
             )
-        bind = uow.session.get_bind()
         receipts = [
             destroy_snapshot(uow, sid, vault, actor, role, "deployment finished", deployment, now)
             for sid in live_snapshot_ids(uow, deployment.id)
         ]
         uow.commit()
-    checkpoint_sqlite(bind)
+    uow.shred_leftovers()
     return receipts
 
 

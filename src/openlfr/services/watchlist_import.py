@@ -289,7 +289,7 @@ def _store(
         for reference in chunk:
             record, members = records[reference]
             assert record is not None
-            box = vault.new_container(session)
+            box = vault.new_container(uow.vault_keys, now)
             record_rows.append(_record_row(record, box, by, now))
             for position, (image, row) in enumerate(zip(record.images, members, strict=True)):
                 assert row.path is not None

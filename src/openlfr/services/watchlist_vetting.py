@@ -14,7 +14,8 @@ from openlfr.domain.watchlist import DUPLICATE_THRESHOLD, WatchlistRefused, requ
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Container, Vault, VaultKeyRow
+from openlfr.store.vault import Container, Vault
+from openlfr.store.vault_keys import VaultKeyRow
 from openlfr.store.watchlist_tables import DuplicateFlagRow, WatchlistImageRow, WatchlistRecordRow
 
 
@@ -141,7 +142,7 @@ def withdraw_record(
         )
         uow.session.delete(record)
         uow.session.flush()
-        vault.destroy(uow.session, container_id)
+        vault.destroy(uow.vault_keys, container_id)
         uow.audit.record(
             AuditEvent(
                 actor=by,

@@ -42,7 +42,8 @@ from openlfr.services.steps import load_actor, post_of
 from openlfr.services.watchlist_destruction import destroy_snapshot, live_snapshot_ids
 from openlfr.services.watchlist_vetting import image_context
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Container, Vault, VaultKeyRow
+from openlfr.store.vault import Container, Vault
+from openlfr.store.vault_keys import VaultKeyRow
 from openlfr.store.watchlist_tables import (
     DuplicateFlagRow,
     SnapshotEntryRow,
@@ -219,7 +220,7 @@ def _store_snapshot(
     now: datetime,
 ) -> SnapshotReport:
     session, snapshot_id = uow.session, str(uuid.uuid4())
-    box = vault.new_container(session)
+    box = vault.new_container(uow.vault_keys, now)
     entries, templates, hashed = [], [], []
     categories: set[str] = set()
     specials: set[str] = set()
@@ -390,7 +391,7 @@ def load_live_watchlist(uow: UnitOfWork, ref: DeploymentRef, vault: Vault) -> Li
                     "build and import the watchlist again"
                 ]
             )
-        box = vault.container(uow.session, snapshot.container_id)
+        box = vault.container(uow.vault_keys, snapshot.container_id)
         frozen = _Frozen(snapshot.id, snapshot.hash, snapshot.size, snapshot.model_id)
         rows = uow.session.execute(
             select(
@@ -423,7 +424,7 @@ def load_live_watchlist(uow: UnitOfWork, ref: DeploymentRef, vault: Vault) -> Li
             )
             if blob is None:
                 raise WatchlistRefused([f"{reference} has no image {position} in this watchlist"])
-            container = vault.container(uow.session, box.id)
+            container = vault.container(uow.vault_keys, box.id)
         return vault.decrypt(container, blob, _context(frozen.id, reference, position, "image"))
 
     return LiveWatchlist(

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from openlfr.domain.errors import ConcurrentChange
 from openlfr.store.audit import AuditLog
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
+from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
 
 
 class UnitOfWork:
@@ -20,6 +21,7 @@ class UnitOfWork:
     policies: PolicyRepository
     deployments: DeploymentRepository
     audit: AuditLog
+    vault_keys: VaultKeys
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -30,6 +32,7 @@ class UnitOfWork:
         self.policies = PolicyRepository(self.session)
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
+        self.vault_keys = VaultKeys(self.session)
         return self
 
     def __exit__(
@@ -48,3 +51,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    def shred_leftovers(self) -> None:
+        """After a commit that destroyed data: no old page of it left in SQLite's WAL."""
+        bind = self._sessions.kw.get("bind")
+        if bind is not None:
+            checkpoint_sqlite(bind)
