@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openlfr.domain.authority import AuthorityTerms
+from openlfr.domain.deployment import DeploymentId
 from openlfr.domain.errors import PermissionRefused, Refusal
 from openlfr.domain.policy import Policy
 from openlfr.domain.roles import Actor, Role
@@ -130,6 +132,44 @@ def snapshot_hash(entries: Iterable[tuple[str, bytes]]) -> str:
         digest.update(len(encoded).to_bytes(4, "big") + encoded)
         digest.update(len(template).to_bytes(4, "big") + template)
     return f"sha256:{digest.hexdigest()}"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two different references whose templates look like one person (`reference_a` sorts
+    first); kept out of every snapshot until a person resolves the pair."""
+
+    reference_a: str
+    reference_b: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SnapshotEntry:
+    """Who was on a snapshot, by reference only: kept after the snapshot is destroyed."""
+
+    reference: str
+    category: str
+    special_categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A deployment's frozen watchlist: its hash, what it holds, and the vault container of its
+    images and templates (None once destroyed)."""
+
+    id: str
+    deployment_id: DeploymentId
+    hash: str
+    size: int
+    model_id: str
+    categories: tuple[str, ...]
+    special_categories: tuple[str, ...]
+    container_id: str | None
+    built_by: str
+    built_at: datetime
+    destroyed_by: str | None = None
+    destroyed_at: datetime | None = None
 
 
 class WatchlistRefused(Refusal):

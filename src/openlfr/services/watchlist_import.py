@@ -24,6 +24,7 @@ from openlfr.biometrics.batch import enrol_stills
 from openlfr.biometrics.quality import ENROLMENT
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.watchlist import (
+    Duplicate,
     ImageSource,
     WatchlistRecord,
     WatchlistRefused,
@@ -33,7 +34,7 @@ from openlfr.domain.watchlist import (
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
-from openlfr.services.watchlist_vetting import Duplicate, flag_duplicates, image_context
+from openlfr.services.watchlist_vetting import flag_duplicates, image_context
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Container, Vault
 from openlfr.store.watchlist_tables import WatchlistImageRow, WatchlistRecordRow

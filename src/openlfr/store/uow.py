@@ -13,6 +13,7 @@ from openlfr.domain.errors import ConcurrentChange
 from openlfr.store.audit import AuditLog
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
+from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, WatchlistPool
 
 
 class UnitOfWork:
@@ -22,6 +23,9 @@ class UnitOfWork:
     deployments: DeploymentRepository
     audit: AuditLog
     vault_keys: VaultKeys
+    watchlist_pool: WatchlistPool
+    duplicates: DuplicateFlags
+    snapshots: Snapshots
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -33,6 +37,9 @@ class UnitOfWork:
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
         self.vault_keys = VaultKeys(self.session)
+        self.watchlist_pool = WatchlistPool(self.session)
+        self.duplicates = DuplicateFlags(self.session)
+        self.snapshots = Snapshots(self.session)
         return self
 
     def __exit__(
