@@ -18,6 +18,7 @@ from openlfr.domain.authority import AuthorityTerms
 from openlfr.domain.deployment import DeploymentId
 from openlfr.domain.errors import PermissionRefused, Refusal
 from openlfr.domain.policy import Policy
+from openlfr.domain.problems import Problem, Where
 from openlfr.domain.roles import Actor, Role
 
 #: Two templates of different references scoring at least this are flagged as a likely duplicate.
@@ -89,15 +90,29 @@ class WatchlistRecord(BaseModel):
         return self.review_date < on
 
 
-def policy_problems(record: WatchlistRecord, policy: Policy, today: date) -> list[str]:
+def policy_problems(record: WatchlistRecord, policy: Policy, today: date) -> list[Problem]:
     """What stops a record entering the force's pool at all."""
     problems = []
     if record.category not in policy.keys(policy.watchlist_categories):
-        problems.append(f"unknown category {record.category!r}")
+        problems.append(
+            Problem(
+                "unknown_category",
+                f"unknown category {record.category!r}",
+                Where(field="category"),
+            )
+        )
     if record.date_of_birth > today:
-        problems.append("date of birth is in the future")
+        problems.append(
+            Problem(
+                "born_in_future", "date of birth is in the future", Where(field="date_of_birth")
+            )
+        )
     problems.extend(
-        f"image {image.file}: captured in the future"
+        Problem(
+            "captured_in_future",
+            f"image {image.file}: captured in the future",
+            Where(field="captured_on"),
+        )
         for image in record.images
         if image.captured_on > today
     )
