@@ -119,13 +119,25 @@ def policy_problems(record: WatchlistRecord, policy: Policy, today: date) -> lis
     return problems
 
 
-def composition_problems(record: WatchlistRecord, terms: AuthorityTerms, on: date) -> list[str]:
+def composition_problems(record: WatchlistRecord, terms: AuthorityTerms, on: date) -> list[Problem]:
     """Why a record may not be on this deployment's watchlist (empty: it fits the authority)."""
     problems = []
     if record.category not in terms.watchlist_categories:
-        problems.append(f"category {record.category} is not authorised")
+        problems.append(
+            Problem(
+                "category_not_authorised",
+                f"category {record.category} is not authorised",
+                Where(section=record.reference, field="category"),
+            )
+        )
     if extra := record.special_categories(on) - set(terms.special_categories):
-        problems.append(f"special categories {sorted(extra)} are not authorised")
+        problems.append(
+            Problem(
+                "special_categories_not_authorised",
+                f"special categories {sorted(extra)} are not authorised",
+                Where(section=record.reference, field="special_categories"),
+            )
+        )
     return problems
 
 
