@@ -76,6 +76,11 @@ class AlertRepository:
         )
         return [Alert.model_validate(row.data) for row in self.session.scalars(query)]
 
+    def about(self, subject: str) -> list[Alert]:
+        """Every alert held on a person reference, oldest first (for redress)."""
+        query = select(AlertRow).where(AlertRow.subject == subject).order_by(AlertRow.raised_at)
+        return [Alert.model_validate(row.data) for row in self.session.scalars(query)]
+
     def save_metrics(self, deployment_id: str, metrics: CameraMetrics, now: datetime) -> None:
         key = (deployment_id, metrics.camera, metrics.run)
         row = self.session.get(CameraRunRow, key)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
+from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.audit import AuditLog
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
@@ -26,6 +27,7 @@ class UnitOfWork:
     watchlist_pool: WatchlistPool
     duplicates: DuplicateFlags
     snapshots: Snapshots
+    alerts: AlertRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -40,6 +42,7 @@ class UnitOfWork:
         self.watchlist_pool = WatchlistPool(self.session)
         self.duplicates = DuplicateFlags(self.session)
         self.snapshots = Snapshots(self.session)
+        self.alerts = AlertRepository(self.session)
         return self
 
     def __exit__(
