@@ -36,8 +36,8 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Selection:
-    """The records chosen (by reference), those left out, and the problems that refuse the
-    snapshot as a whole (empty: it may be built)."""
+    """The records chosen, those left out, and the problems that refuse the snapshot as a
+    whole (empty: it may be built), for a deployment starting `on`."""
 
     on: date
     chosen: tuple[WatchlistRecord, ...]

@@ -51,6 +51,12 @@ class RefusedRow:
     def reasons(self) -> tuple[str, ...]:
         return tuple(p.text for p in self.problems)
 
+    @property
+    def summary(self) -> Problem:
+        """The row's refusal in one sentence that names it."""
+        text = f"line {self.line} ({self.reference}): {'; '.join(self.reasons)}"
+        return Problem("row_refused", text, Where(row=self.line))
+
 
 @dataclass
 class ImportReport:
@@ -81,21 +87,13 @@ def import_records(
         paths = _locate(rows, images_dir)
         found = {name: where for name, (where, _) in paths.items()}
         checked = check_rows(rows, found, policy, now.date())
-        clean = [row for row in rows if row.line not in checked.refused_lines]
+        refused = checked.refused_lines
+        clean = [row for row in rows if row.line not in refused]
         templates, refused_images = _enrol(clean, paths, progress, workers)
         checked = whole_records(checked, refused_images)
         report = _report(rows, checked)
         if all_or_nothing and report.refused:
-            raise WatchlistRefused(
-                [
-                    Problem(
-                        "row_refused",
-                        f"line {r.line} ({r.reference}): {'; '.join(r.reasons)}",
-                        Where(row=r.line),
-                    )
-                    for r in report.refused
-                ]
-            )
+            raise WatchlistRefused([row.summary for row in report.refused])
         report.replaced = uow.watchlist_pool.present(report.imported)
         sealed = _seal(uow, vault, checked, paths, templates, now)
         uow.watchlist_pool.put(sealed, by, now)
