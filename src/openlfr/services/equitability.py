@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import DeploymentRef
+from openlfr.domain.equitability import EquitabilityEvidence
 from openlfr.domain.errors import NotFound, PermissionRefused
 from openlfr.domain.roles import Role
-from openlfr.eval.equitability import EquitabilityEvidence
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
 from openlfr.store.evidence_tables import DeploymentEvidenceRow, EquitabilityEvidenceRow

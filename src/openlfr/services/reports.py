@@ -12,6 +12,15 @@ from datetime import datetime
 from sqlalchemy import select
 
 from openlfr.domain import operating
+from openlfr.domain.cancellation import (
+    AuthorityLine,
+    CameraLine,
+    CancellationReport,
+    DataDeleted,
+    DataKept,
+    ReportedAlert,
+    TimelineEvent,
+)
 from openlfr.domain.deployment import DecisionKind, Deployment, DeploymentRef, State
 from openlfr.domain.errors import TransitionRefused
 from openlfr.domain.register import (
@@ -22,15 +31,6 @@ from openlfr.domain.register import (
     compute_metrics,
 )
 from openlfr.domain.retention import alert_due_at
-from openlfr.reports.cancellation import (
-    AuthorityLine,
-    CameraLine,
-    CancellationReport,
-    DataDeleted,
-    DataKept,
-    ReportedAlert,
-    TimelineEvent,
-)
 from openlfr.services.clock import now_or
 from openlfr.services.equitability import evidence_relied_on
 from openlfr.services.policy import active_policy
