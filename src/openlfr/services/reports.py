@@ -37,7 +37,6 @@ from openlfr.services.policy import active_policy
 from openlfr.services.retention import active_holds, deleted_alerts
 from openlfr.services.steps import Step, change_deployment
 from openlfr.services.watchlist_destruction import DESTROYED
-from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.evidence_tables import CancellationReportRow
 from openlfr.store.uow import UnitOfWork
 
@@ -106,13 +105,12 @@ def assemble(
     if decision is None or decision.written is None:
         raise TransitionRefused(f"{d.reference} has no written authority to report on")
     terms, (window_start, window_end) = decision.written.terms, d.window
-    repository = AlertRepository(session)
-    cameras = repository.metrics(d.id)
+    cameras = uow.camera_metrics.per_camera(d.id)
     retention = active_policy(uow, now).retention
     holds = active_holds(session)
     alerts: list[ReportedAlert] = []
     kept: list[DataKept] = []
-    for alert in repository.for_deployment(d.id):
+    for alert in uow.alerts.for_deployment(d.id):
         hold = holds.get(alert.id)
         due_at, rule = alert_due_at(alert, retention)
         if hold is not None:

@@ -38,7 +38,7 @@ from openlfr.services.watchlist_destruction import (
     destroy_due,
     live_snapshot_ids,
 )
-from openlfr.store.alert_tables import AlertRepository, AlertRow
+from openlfr.store.alert_tables import AlertRow
 from openlfr.store.evidence_tables import EvidenceHoldRow
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -116,7 +116,7 @@ def hold_as_evidence(
     reason and a review date in the future."""
     now = now_or(now)
     with uow:
-        alert = AlertRepository(uow.session).get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
         role = keeper_role(load_actor(uow, actor), deployment, "hold its alerts as evidence")
         if alert_id in active_holds(uow.session):

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
+from openlfr.store.alert_repositories import (
+    AlertDeliveries,
+    AlertRepository,
+    CameraMetricsRepository,
+)
 from openlfr.store.audit import AuditLog
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
@@ -22,6 +27,9 @@ class UnitOfWork:
     deployments: DeploymentRepository
     audit: AuditLog
     vault_keys: VaultKeys
+    alerts: AlertRepository
+    camera_metrics: CameraMetricsRepository
+    alert_deliveries: AlertDeliveries
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -33,6 +41,9 @@ class UnitOfWork:
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
         self.vault_keys = VaultKeys(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.camera_metrics = CameraMetricsRepository(self.session)
+        self.alert_deliveries = AlertDeliveries(self.session)
         return self
 
     def __exit__(
