@@ -16,6 +16,11 @@ from openlfr.store.alert_repositories import (
     CameraMetricsRepository,
 )
 from openlfr.store.audit import AuditLog
+from openlfr.store.evidence_repositories import (
+    CancellationReports,
+    EquitabilityRecord,
+    EvidenceHolds,
+)
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
 
@@ -30,6 +35,9 @@ class UnitOfWork:
     alerts: AlertRepository
     camera_metrics: CameraMetricsRepository
     alert_deliveries: AlertDeliveries
+    evidence_holds: EvidenceHolds
+    equitability: EquitabilityRecord
+    cancellation_reports: CancellationReports
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -44,6 +52,9 @@ class UnitOfWork:
         self.alerts = AlertRepository(self.session)
         self.camera_metrics = CameraMetricsRepository(self.session)
         self.alert_deliveries = AlertDeliveries(self.session)
+        self.evidence_holds = EvidenceHolds(self.session)
+        self.equitability = EquitabilityRecord(self.session)
+        self.cancellation_reports = CancellationReports(self.session)
         return self
 
     def __exit__(
