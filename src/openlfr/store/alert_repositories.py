@@ -55,6 +55,11 @@ class AlertRepository:
         )
         return [_alert(row) for row in self.session.scalars(query)]
 
+    def about(self, subject: str) -> list[Alert]:
+        """Every alert held on a person reference, oldest first (for redress)."""
+        query = select(AlertRow).where(AlertRow.subject == subject).order_by(AlertRow.raised_at)
+        return [_alert(row) for row in self.session.scalars(query)]
+
     def all(self) -> list[Alert]:
         """Every alert still held, oldest first."""
         return [
