@@ -23,7 +23,6 @@ import numpy as np
 import redis
 
 from openlfr.biometrics.index import Candidate
-from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.alert_feed import BroadcastHub
 from openlfr.distributed.broker import GROUP, BrokerError, BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, Coordinator, Leases, alive, beat
@@ -43,6 +42,7 @@ from openlfr.live.desk import AlertDesk, Offer
 from openlfr.live.engine import MetricsSink
 from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
+from openlfr.services.alert_delivery import IdempotentAlertSink
 from openlfr.services.alerts import StoreMetricsSink
 from openlfr.store.db import Database
 from openlfr.store.vault import Vault

@@ -36,7 +36,7 @@ from openlfr.services.steps import load_actor
 from openlfr.services.watchlist_vetting import flag_duplicates, image_context
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
-from openlfr.store.watchlist_repositories import SealedImage, SealedRecord
+from openlfr.store.watchlist_repositories import SealedEnrolment, SealedRecord
 
 Progress = Callable[[int, int], None]
 
@@ -196,7 +196,7 @@ def _seal(
         for position, row in enumerate(checked.members[reference]):
             image = paths[row.cells["image"]][1].read_bytes()
             images.append(
-                SealedImage(
+                SealedEnrolment(
                     reference,
                     position,
                     vault.encrypt(box, image, image_context(reference, position, "image")),

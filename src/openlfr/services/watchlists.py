@@ -35,7 +35,7 @@ from openlfr.services.watchlist_destruction import destroy_snapshot
 from openlfr.services.watchlist_vetting import image_context
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
-from openlfr.store.watchlist_repositories import SealedImage, SealedRecord
+from openlfr.store.watchlist_repositories import SealedEnrolment, SealedRecord
 
 #: Deployment states in which the live engine may hold the watchlist.
 LOADABLE = frozenset({State.AUTHORISED, State.READY, State.LIVE, State.PAUSED})
@@ -191,7 +191,7 @@ def _store(
             context = functools.partial(_context, snapshot_id, *at)
             hashed.append((record.reference, template))
             sealed.append(
-                SealedImage(
+                SealedEnrolment(
                     record.reference,
                     image.position,
                     vault.encrypt(box, plain_image, context("image")),

@@ -10,8 +10,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
-from openlfr.store.alert_tables import AlertRepository
+from openlfr.store.alert_repositories import (
+    AlertDeliveries,
+    AlertRepository,
+    CameraMetricsRepository,
+)
 from openlfr.store.audit import AuditLog
+from openlfr.store.evidence_repositories import (
+    CancellationReports,
+    EquitabilityRecord,
+    EvidenceHolds,
+)
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
 from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, WatchlistPool
@@ -24,10 +33,15 @@ class UnitOfWork:
     deployments: DeploymentRepository
     audit: AuditLog
     vault_keys: VaultKeys
+    alerts: AlertRepository
+    camera_metrics: CameraMetricsRepository
+    alert_deliveries: AlertDeliveries
+    evidence_holds: EvidenceHolds
+    equitability: EquitabilityRecord
+    cancellation_reports: CancellationReports
     watchlist_pool: WatchlistPool
     duplicates: DuplicateFlags
     snapshots: Snapshots
-    alerts: AlertRepository
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -39,10 +53,15 @@ class UnitOfWork:
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
         self.vault_keys = VaultKeys(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.camera_metrics = CameraMetricsRepository(self.session)
+        self.alert_deliveries = AlertDeliveries(self.session)
+        self.evidence_holds = EvidenceHolds(self.session)
+        self.equitability = EquitabilityRecord(self.session)
+        self.cancellation_reports = CancellationReports(self.session)
         self.watchlist_pool = WatchlistPool(self.session)
         self.duplicates = DuplicateFlags(self.session)
         self.snapshots = Snapshots(self.session)
-        self.alerts = AlertRepository(self.session)
         return self
 
     def __exit__(

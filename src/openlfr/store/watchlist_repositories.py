@@ -1,7 +1,7 @@
 """The watchlist area's repositories: the force's pool, its duplicate flags and the deployments'
 snapshots, as domain values in and out. Images and templates cross this line only as vault
-ciphertext (`SealedImage`), with the container whose data key opens them; sealing and opening
-them is the services' work, with the vault."""
+ciphertext (`SealedEnrolment`: an enrolment image and its template), with the container whose
+data key opens them; sealing and opening them is the services' work, with the vault."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class SealedImage:
+class SealedEnrolment:
     """One image of a record and its template, as vault ciphertext, at its place."""
 
     reference: str
@@ -62,7 +62,7 @@ class SealedRecord:
 
     record: WatchlistRecord
     container: Container
-    images: tuple[SealedImage, ...]
+    images: tuple[SealedEnrolment, ...]
 
 
 class WatchlistPool:
@@ -203,7 +203,10 @@ class Snapshots:
         self.session = session
 
     def add(
-        self, snapshot: Snapshot, entries: Sequence[SnapshotEntry], images: Sequence[SealedImage]
+        self,
+        snapshot: Snapshot,
+        entries: Sequence[SnapshotEntry],
+        images: Sequence[SealedEnrolment],
     ) -> None:
         self.session.add(_snapshot_row(snapshot))
         self.session.flush()
@@ -309,7 +312,9 @@ def _sealed_record(
         review_date=row.review_date,
         images=images,
     )
-    sealed = tuple(SealedImage(i.reference, i.position, i.image, i.template) for _, i, _ in members)
+    sealed = tuple(
+        SealedEnrolment(i.reference, i.position, i.image, i.template) for _, i, _ in members
+    )
     return SealedRecord(record, Container(row.container_id, wrapped), sealed)
 
 
@@ -330,7 +335,7 @@ def _record_columns(
     }
 
 
-def _image_columns(meta: WatchlistImage, sealed: SealedImage) -> dict[str, Any]:
+def _image_columns(meta: WatchlistImage, sealed: SealedEnrolment) -> dict[str, Any]:
     return {
         "reference": sealed.reference,
         "position": sealed.position,
@@ -372,7 +377,7 @@ def _entry_columns(snapshot_id: str, entry: SnapshotEntry) -> dict[str, Any]:
     }
 
 
-def _template_columns(snapshot_id: str, sealed: SealedImage) -> dict[str, Any]:
+def _template_columns(snapshot_id: str, sealed: SealedEnrolment) -> dict[str, Any]:
     return {
         "snapshot_id": snapshot_id,
         "reference": sealed.reference,
