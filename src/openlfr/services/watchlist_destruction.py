@@ -11,10 +11,8 @@ import hashlib
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
-
 from openlfr.domain.audit import AuditEvent, Entity
-from openlfr.domain.deployment import Deployment, DeploymentRef
+from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef
 from openlfr.domain.retention import FINISHED, keeper_role, watchlist_deadline
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.domain.watchlist import WatchlistRefused
@@ -23,7 +21,6 @@ from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
-from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
 
 DESTROYED = "watchlist.destroyed"
 
@@ -55,28 +52,17 @@ def destroy_snapshot(
     now: datetime,
 ) -> DestructionReceipt:
     """Within the caller's open unit of work (not committed here): shred one snapshot."""
-    session = uow.session
-    snapshot = session.get(SnapshotRow, snapshot_id)
+    snapshot = uow.snapshots.get(snapshot_id)
     if snapshot is None or snapshot.destroyed_at is not None:
         raise WatchlistRefused([f"snapshot {snapshot_id} does not exist or is already destroyed"])
     digest, templates = hashlib.sha256(), 0
-    rows = session.execute(
-        select(SnapshotTemplateRow.image, SnapshotTemplateRow.template)
-        .where(SnapshotTemplateRow.snapshot_id == snapshot_id)
-        .order_by(SnapshotTemplateRow.reference, SnapshotTemplateRow.position)
-    )
-    for image, template in rows:
+    for image, template in uow.snapshots.sealed(snapshot_id):
         digest.update(image)
         digest.update(template)
         templates += 1
-    container_id = snapshot.container_id
-    session.execute(
-        delete(SnapshotTemplateRow).where(SnapshotTemplateRow.snapshot_id == snapshot_id)
-    )
-    snapshot.container_id, snapshot.destroyed_by, snapshot.destroyed_at = None, by.username, now
-    session.flush()
-    if container_id is not None:
-        vault.destroy(uow.vault_keys, container_id)
+    uow.snapshots.destroy(snapshot_id, by.username, now)
+    if snapshot.container_id is not None:
+        vault.destroy(uow.vault_keys, snapshot.container_id)
     deadline = watchlist_deadline(deployment, active_policy(uow, now).retention)
     receipt = DestructionReceipt(
         snapshot_id=snapshot_id,
@@ -155,11 +141,6 @@ def receipts(uow: UnitOfWork, snapshot_id: str | None = None) -> list[Destructio
     return [DestructionReceipt(**e.after) for e in entries if e.action == DESTROYED]
 
 
-def live_snapshot_ids(uow: UnitOfWork, deployment_id: str) -> list[str]:
-    return list(
-        uow.session.scalars(
-            select(SnapshotRow.id).where(
-                SnapshotRow.deployment_id == deployment_id, SnapshotRow.destroyed_at.is_(None)
-            )
-        )
-    )
+def live_snapshot_ids(uow: UnitOfWork, deployment_id: DeploymentId) -> list[str]:
+    """The deployment's snapshots not yet destroyed (within the caller's unit of work)."""
+    return uow.snapshots.live_ids(deployment_id)

@@ -23,6 +23,7 @@ from openlfr.store.evidence_repositories import (
 )
 from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
+from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, WatchlistPool
 
 
 class UnitOfWork:
@@ -38,6 +39,9 @@ class UnitOfWork:
     evidence_holds: EvidenceHolds
     equitability: EquitabilityRecord
     cancellation_reports: CancellationReports
+    watchlist_pool: WatchlistPool
+    duplicates: DuplicateFlags
+    snapshots: Snapshots
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -55,6 +59,9 @@ class UnitOfWork:
         self.evidence_holds = EvidenceHolds(self.session)
         self.equitability = EquitabilityRecord(self.session)
         self.cancellation_reports = CancellationReports(self.session)
+        self.watchlist_pool = WatchlistPool(self.session)
+        self.duplicates = DuplicateFlags(self.session)
+        self.snapshots = Snapshots(self.session)
         return self
 
     def __exit__(

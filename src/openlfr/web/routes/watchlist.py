@@ -28,7 +28,8 @@ Live = Annotated[LiveState, Depends(live_state)]
 
 
 def _problems(exc: GovernanceError) -> list[str]:
-    return list(getattr(exc, "problems", None) or [exc.reason])
+    """The refusal's sentences, as the CLI prints them."""
+    return exc.problems or [exc.reason]
 
 
 def _pool_page(request: Request, actor: Actor, status: int = 200, **context: Any) -> Response:
