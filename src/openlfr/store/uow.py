@@ -11,13 +11,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
 from openlfr.store.audit import AuditLog
-from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
+from openlfr.store.repositories import (
+    AccountRepository,
+    ActorRepository,
+    DeploymentRepository,
+    PolicyRepository,
+)
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
 
 
 class UnitOfWork:
     session: Session
     actors: ActorRepository
+    accounts: AccountRepository
     policies: PolicyRepository
     deployments: DeploymentRepository
     audit: AuditLog
@@ -29,6 +35,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._sessions()
         self.actors = ActorRepository(self.session)
+        self.accounts = AccountRepository(self.session)
         self.policies = PolicyRepository(self.session)
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
