@@ -164,8 +164,11 @@ class DeploymentRepository:
             raise NotFound(f"no deployment with id {deployment_id!r}")
         return self._domain(row)
 
-    def named(self, reference: DeploymentRef) -> Deployment:
+    def named(self, reference: DeploymentRef, lock: bool = False) -> Deployment:
+        """`lock`: held until the transaction ends (PostgreSQL; SQLite's writers take turns)."""
         query = select(DeploymentRow).where(DeploymentRow.reference == reference)
+        if lock:
+            query = query.with_for_update()
         row = self.session.scalars(query).first()
         if row is None:
             raise NotFound(f"no deployment {reference!r}")
