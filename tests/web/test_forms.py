@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from markupsafe import escape
+import json
+import re
+
+from markupsafe import Markup, escape
 from webkit import World, csrf_of, log_in
 
 from govkit import START, T0
@@ -79,6 +82,34 @@ def test_every_problem_lands_beside_its_field_for_every_field_of_every_section(
                 faulted.add((sec.key, problem.where.field))
     every = {(s.key, f.name) for s in af.sections(policy) for f in s.fields}
     assert faulted == {(key, name) for key, name in every if name not in OPTIONAL}
+
+
+SHOWN = re.compile(r"name=\"shown\" value='([^']*)'")
+
+
+def _as_shown(page: str) -> tuple[str, dict[str, object]]:
+    """The page's record of what it showed, and the inputs as a browser would post them."""
+    shown = Markup(SHOWN.search(page).group(1)).unescape()  # type: ignore[union-attr]
+    return shown, json.loads(shown)
+
+
+def test_two_people_saving_one_section_page_keep_each_others_change(world: World) -> None:
+    """Both open Section 1 before either saves; each changes one field and saves the whole
+    page. The second save keeps the first one's change: only changed fields are saved."""
+    ref = world.draft
+    first, second = world.client(), world.client()
+    pages = []
+    for client in (first, second):
+        token = log_in(client, "alice")
+        page = client.get(f"/deployments/{ref}/application/place").text
+        pages.append((client, token, *_as_shown(page)))
+    for (client, token, shown, values), field, value in zip(
+        pages, ("location", "rationale"), ("Market square", "Saturday footfall."), strict=True
+    ):
+        posted = {**values, field: value, "shown": shown, "csrf_token": token}
+        assert client.post(f"/deployments/{ref}/application/place", data=posted).status_code == 303
+    place = deployments.get_deployment(UnitOfWork(world.database.sessions), ref).draft.place
+    assert (place.location, place.rationale) == ("Market square", "Saturday footfall.")
 
 
 def test_an_incomplete_authority_lists_what_is_missing(world: World) -> None:
