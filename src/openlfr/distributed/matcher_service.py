@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import redis
 
-from openlfr.biometrics.index import Candidate
 from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.alert_feed import BroadcastHub
 from openlfr.distributed.broker import GROUP, BrokerError, BrokerKey, BrokerRefused, Names
@@ -37,6 +36,7 @@ from openlfr.distributed.wire import (
     send_request,
     template_from,
 )
+from openlfr.domain.alerts import Candidate
 from openlfr.domain.deployment import Deployment, DeploymentId
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import AlertDesk, Offer
@@ -269,7 +269,9 @@ def _dump(evidence: Evidence) -> str:
 
 def _load(raw: bytes) -> Evidence:
     data = json.loads(raw)
-    candidates = {s: [Candidate(*c) for c in cs] for s, cs in data["candidates"].items()}
+    candidates = {
+        s: [Candidate(subject=c[0], score=c[1]) for c in cs] for s, cs in data["candidates"].items()
+    }
     return Evidence(data["scores"], candidates)
 
 

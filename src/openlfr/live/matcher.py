@@ -13,7 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
-from openlfr.biometrics.index import Candidate, TemplateIndex
+from openlfr.biometrics.index import TemplateIndex
+from openlfr.domain.alerts import Candidate
 from openlfr.live.privacy import wipe
 
 
