@@ -53,7 +53,7 @@ def test_a_gap_is_reported_at_its_own_section_and_field(section: Section) -> Non
         problems = application_problems(*blanked, POLICY, T0.date())
         assert {(p.where.section, p.where.field) for p in problems} <= {(section, name)}, name
         assert bool(problems) is (name not in OPTIONAL), name
-        assert all(p.text.startswith(f"{section.title}: ") for p in problems)
+        assert all(p.text.startswith(f"{section.heading}: ") for p in problems)
 
 
 def test_a_wrong_value_is_reported_at_its_field() -> None:

@@ -91,7 +91,7 @@ class Publisher:
         header = {"camera": camera, "worker": self.worker} | header
         fields = self.key.seal(stream, kind, self.worker, header, blob)
         try:
-            self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)  # type: ignore[arg-type]
+            self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)
         except redis.RedisError:
             if not self.failing:
                 log.warning(
@@ -136,4 +136,4 @@ def send_request(
     stream = names.requests(worker)
     header = {"camera": camera, "match": match_header(match)}
     fields = key.seal(stream, REQUEST, matcher, header)
-    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=False)  # type: ignore[arg-type]
+    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=False)

@@ -34,7 +34,8 @@ class Section(StrEnum):
     DOCUMENTS = "documents"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
+        """How forms and problems name it: "Section 6 (watchlist composition)"."""
         return _TITLES[self]
 
 
@@ -203,8 +204,8 @@ def section_fields(case: IntelligenceCase, form: ApplicationForm, section: Secti
     part = getattr(form, _PART[section])
     if section is not Section.DOCUMENTS:
         return dict(part.model_dump())
-    cited = {ref.key: ref.model_dump(exclude={"key"}) for ref in form.documents.documents}
-    return part.model_dump(exclude={"documents"}) | cited
+    plain: dict[str, Any] = part.model_dump(exclude={"documents"})
+    return plain | {ref.key: ref.model_dump(exclude={"key"}) for ref in form.documents.documents}
 
 
 def edited(
@@ -267,7 +268,7 @@ def _problems(section: Section, exc: ValidationError, name: str = "") -> list[Pr
     return [
         Problem(
             "invalid_value",
-            f"{section.title}: {error['msg']}",
+            f"{section.heading}: {error['msg']}",
             Where(section, name or str(error["loc"][0])),
         )
         for error in exc.errors()

@@ -15,7 +15,7 @@ NOT_RECORDED = "not_recorded"
 
 
 def _problem(section: Section, field: str, code: str, what: str) -> Problem:
-    return Problem(code, f"{section.title}: {what}", Where(section, field))
+    return Problem(code, f"{section.heading}: {what}", Where(section, field))
 
 
 def _blank(text: str) -> bool:

@@ -32,8 +32,8 @@ class Step:
         return self.uow.actors.get(username)
 
 
-def load_actor(uow: UnitOfWork, username: str) -> Actor:
-    return SYSTEM if username == SYSTEM.username else uow.actors.get(username)
+def load_actor(uow: UnitOfWork, by: str) -> Actor:
+    return SYSTEM if by == SYSTEM.username else uow.actors.get(by)
 
 
 def change_deployment(

@@ -8,6 +8,7 @@ so only the fields the person changed are saved, merged into the draft as it is 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from openlfr.web.form_fields import (
     Lines,
     Moment,
     Number,
+    Options,
     Proposal,
     Several,
     Text,
@@ -55,7 +57,7 @@ class SectionForm:
 
     @property
     def title(self) -> str:
-        return self.section.title
+        return self.section.heading
 
 
 class FieldErrors(Exception):
@@ -66,7 +68,7 @@ class FieldErrors(Exception):
         self.errors, self.values = errors, values
 
 
-def _options(items: list[Named]) -> tuple[tuple[str, str], ...]:
+def _options(items: Sequence[Named]) -> Options:
     return tuple((item.key, item.title) for item in items)
 
 
