@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.broker import BrokerKey, Names, connect
 from openlfr.distributed.matcher_service import MatcherService, assemble
 from openlfr.distributed.worker import Worker
@@ -23,6 +22,7 @@ from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.gate import DeploymentGate
 from openlfr.live.sources import Pacing, open_source
 from openlfr.services import deployments
+from openlfr.services.alert_delivery import IdempotentAlertSink
 from openlfr.services.alerts import StoreAlertSink, StoreMetricsSink
 from openlfr.services.operations import start_cameras
 from openlfr.services.watchlists import LiveWatchlist, load_live_watchlist

@@ -17,11 +17,11 @@ import numpy as np
 
 from govkit import SNAPSHOT, START
 from openlfr.biometrics.index import TemplateIndex
-from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.broker import BrokerKey, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.services import deployments
+from openlfr.services.alert_delivery import IdempotentAlertSink
 from openlfr.services.alerts import StoreMetricsSink
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork

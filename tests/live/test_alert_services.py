@@ -12,7 +12,6 @@ from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.services import alerts, deployments
-from openlfr.store.alert_tables import AlertRow
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
@@ -106,9 +105,9 @@ def test_the_image_is_encrypted_and_every_view_is_audited(sqlite_flow: Flow, vau
     alert = _raised(sqlite_flow, vault)
     uow = sqlite_flow.uow
     with uow:
-        stored = uow.session.get(AlertRow, alert.id)
-        assert stored is not None and stored.image is not None
-        assert b"pretend best-shot" not in stored.image
+        stored = uow.alerts.image(alert.id)
+        assert stored is not None and stored.ciphertext is not None
+        assert b"pretend best-shot" not in stored.ciphertext
     assert alerts.view_alert_image(uow, "otto", alert.id, vault, now=AT) == IMAGE
     assert alerts.view_alert_image(uow, "eve", alert.id, vault, now=AT) == IMAGE
     with pytest.raises(PermissionRefused):

@@ -18,7 +18,6 @@ from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
 from openlfr.services.watchlist_destruction import live_snapshot_ids
 from openlfr.services.watchlists import load_live_watchlist
-from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
@@ -36,7 +35,7 @@ class WatchlistImageGone(NotFound):
 
 
 def _alert_and_deployment(uow: UnitOfWork, alert_id: str) -> tuple[Alert, Deployment]:
-    alert = AlertRepository(uow.session).get(alert_id)
+    alert = uow.alerts.get(alert_id)
     return alert, uow.deployments.get(alert.deployment_id)
 
 

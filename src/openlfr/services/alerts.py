@@ -18,7 +18,7 @@ from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
-from openlfr.store.alert_tables import AlertRepository
+from openlfr.store.alert_repositories import SealedImage
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -48,20 +48,7 @@ def _summary(alert: Alert) -> dict[str, object]:
 def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> Alert:
     """Store a new alert with its best-shot image encrypted under a container of its own."""
     with uow:
-        container = vault.new_container(uow.vault_keys, alert.raised_at)
-        sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
-        AlertRepository(uow.session).add(alert, container.id, sealed)
-        uow.audit.record(
-            AuditEvent(
-                actor=ENGINE,
-                role=ENGINE,
-                action="alert.raised",
-                entity=Entity("alert", alert.id),
-                before={},
-                after=_summary(alert),
-                at=alert.raised_at,
-            )
-        )
+        keep_raised(uow, alert, image_jpeg, vault)
         uow.commit()
     return alert
 
@@ -69,23 +56,46 @@ def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault)
 def add_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
     """The subject was seen again in the alert's episode: add it, page no one again."""
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
-        rules.add_sighting(alert, sighting)
-        alerts.save(alert)
-        after = {"sighting": sighting.model_dump(mode="json")}
-        uow.audit.record(
-            AuditEvent(
-                actor=ENGINE,
-                role=ENGINE,
-                action="alert.sighting_added",
-                entity=Entity("alert", alert_id),
-                before={},
-                after=after,
-                at=sighting.at,
-            )
-        )
+        alert = join_sighting(uow, alert_id, sighting)
         uow.commit()
+    return alert
+
+
+def keep_raised(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> None:
+    """Within an open unit of work (not committed here): the alert, its sealed image and its
+    audit record."""
+    container = vault.new_container(uow.vault_keys, alert.raised_at)
+    sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
+    uow.alerts.add(alert, SealedImage(container.id, sealed))
+    uow.audit.record(
+        AuditEvent(
+            actor=ENGINE,
+            role=ENGINE,
+            action="alert.raised",
+            entity=Entity("alert", alert.id),
+            before={},
+            after=_summary(alert),
+            at=alert.raised_at,
+        )
+    )
+
+
+def join_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
+    """Within an open unit of work (not committed here): the sighting added, and audited."""
+    alert = uow.alerts.get(alert_id)
+    rules.add_sighting(alert, sighting)
+    uow.alerts.save(alert)
+    uow.audit.record(
+        AuditEvent(
+            actor=ENGINE,
+            role=ENGINE,
+            action="alert.sighting_added",
+            entity=Entity("alert", alert_id),
+            before={},
+            after={"sighting": sighting.model_dump(mode="json")},
+            at=sighting.at,
+        )
+    )
     return alert
 
 
@@ -102,11 +112,10 @@ def _decide(
     (`apply`, given the post's holders) decides, and the change and its audit record commit
     together."""
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
         record = apply(alert, load_actor(uow, by), deployment.command.holders(post))
-        alerts.save(alert)
+        uow.alerts.save(alert)
         after = record.model_dump(mode="json") if record else {}
         uow.audit.record(
             AuditEvent(
@@ -180,18 +189,16 @@ def view_alert_image(
     in the same transaction, so no image leaves without its record."""
     at = now_or(now)
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
         actor = load_actor(uow, by)
         holders = [name for post in VIEWING_POSTS for name in deployment.command.holders(post)]
         require_post(actor, holders, "command and operators", "view its alert images")
-        container_id, sealed = alerts.image(alert_id)
-        if container_id is None or sealed is None:
+        sealed = uow.alerts.image(alert_id)
+        if sealed is None:
             raise rules.AlertRefused(f"alert {alert_id} has no image (it was deleted)")
-        image = vault.decrypt(
-            vault.container(uow.vault_keys, container_id), sealed, _image_context(alert_id)
-        )
+        container = vault.container(uow.vault_keys, sealed.container_id)
+        image = vault.decrypt(container, sealed.ciphertext, _image_context(alert_id))
         uow.audit.record(
             AuditEvent(
                 actor=by,
@@ -210,12 +217,12 @@ def view_alert_image(
 def list_alerts(uow: UnitOfWork, ref: DeploymentRef) -> list[Alert]:
     with uow:
         deployment = uow.deployments.named(ref)
-        return AlertRepository(uow.session).for_deployment(deployment.id)
+        return uow.alerts.for_deployment(deployment.id)
 
 
 def get_alert(uow: UnitOfWork, alert_id: str) -> Alert:
     with uow:
-        return AlertRepository(uow.session).get(alert_id)
+        return uow.alerts.get(alert_id)
 
 
 def record_metrics(
@@ -228,7 +235,7 @@ def record_metrics(
     at = now_or(now)
     with uow:
         deployment = uow.deployments.get(deployment_id)
-        AlertRepository(uow.session).save_metrics(deployment.id, metrics, at)
+        uow.camera_metrics.save(deployment.id, metrics, at)
         after = metrics.model_dump(mode="json", exclude={"gaps"}) | {"gaps": len(metrics.gaps)}
         uow.audit.record(
             AuditEvent(
@@ -247,7 +254,7 @@ def record_metrics(
 def camera_metrics(uow: UnitOfWork, ref: DeploymentRef) -> list[CameraMetrics]:
     with uow:
         deployment = uow.deployments.named(ref)
-        return AlertRepository(uow.session).metrics(deployment.id)
+        return uow.camera_metrics.per_camera(deployment.id)
 
 
 class StoreAlertSink:

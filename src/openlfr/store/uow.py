@@ -10,7 +10,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
+from openlfr.store.alert_repositories import (
+    AlertDeliveries,
+    AlertRepository,
+    CameraMetricsRepository,
+)
 from openlfr.store.audit import AuditLog
+from openlfr.store.evidence_repositories import (
+    CancellationReports,
+    EquitabilityRecord,
+    EvidenceHolds,
+)
 from openlfr.store.repositories import (
     AccountRepository,
     ActorRepository,
@@ -28,6 +38,12 @@ class UnitOfWork:
     deployments: DeploymentRepository
     audit: AuditLog
     vault_keys: VaultKeys
+    alerts: AlertRepository
+    camera_metrics: CameraMetricsRepository
+    alert_deliveries: AlertDeliveries
+    evidence_holds: EvidenceHolds
+    equitability: EquitabilityRecord
+    cancellation_reports: CancellationReports
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -40,6 +56,12 @@ class UnitOfWork:
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)
         self.vault_keys = VaultKeys(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.camera_metrics = CameraMetricsRepository(self.session)
+        self.alert_deliveries = AlertDeliveries(self.session)
+        self.evidence_holds = EvidenceHolds(self.session)
+        self.equitability = EquitabilityRecord(self.session)
+        self.cancellation_reports = CancellationReports(self.session)
         return self
 
     def __exit__(
