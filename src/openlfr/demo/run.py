@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Queue
+from typing import Any
 
 from openlfr.demo import cast
 from openlfr.demo.console import Console
@@ -75,7 +76,7 @@ class DemoResult:
     reference: DeploymentRef
     logins: cast.Logins
     prepared: Prepared
-    truth: dict | None
+    truth: dict[str, Any] | None
     alerts: list[Alert]
     metrics: dict[str, CameraMetrics]
     stop_reason: str

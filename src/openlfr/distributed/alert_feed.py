@@ -91,5 +91,5 @@ class AlertRelay:
         except (BrokerRefused, ValueError, KeyError):
             log.warning("an alert event on %s failed authentication and was dropped", channel)
             return
-        kind = "raised" if sealed.kind == "raised" else "sighted"
-        self.hub.publish(AlertEvent(kind, Alert.model_validate(sealed.header)))
+        alert = Alert.model_validate(sealed.header)
+        self.hub.publish(AlertEvent("raised" if sealed.kind == "raised" else "sighted", alert))

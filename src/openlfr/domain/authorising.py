@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from openlfr.domain.application import ApplicationForm, ApplicationVersion, IntelligenceCase
+from openlfr.domain.application import (
+    ApplicationForm,
+    ApplicationVersion,
+    Fields,
+    IntelligenceCase,
+    Section,
+    edited,
+)
 from openlfr.domain.authority import (
     OralAuthority,
     WrittenAuthority,
@@ -60,6 +67,13 @@ def edit(
         d.draft = form
 
 
+def edit_section(d: Deployment, by: Actor, section: Section, changes: Fields) -> None:
+    """The applicant changes some fields of one section; every other field stays as it is."""
+    d.begin("edit")
+    _require_applicant(d, by)
+    d.intelligence_case, d.draft = edited(d.intelligence_case, d.draft, section, changes)
+
+
 def submit(d: Deployment, by: Actor, policy: Policy, now: datetime) -> ApplicationVersion:
     """Freeze the draft as a new version once nothing the AO needs is missing."""
     d.begin("submit")
@@ -97,7 +111,7 @@ def authorise(
         raise AuthorityRefused("Terms: the Gold named does not match the Gold being confirmed")
     require_gold_candidate(gold, ao, policy)
     if problems := written_authority_problems(authority, form, policy):
-        raise AuthorityRefused("; ".join(problems))
+        raise AuthorityRefused("; ".join(problems), problems)
     decision = _decide(d, DecisionKind.AUTHORISED, ao, policy, now, written=authority)
     d.command = d.command.model_copy(update={"gold": gold.username})
     d.finish("authorise")
@@ -117,7 +131,7 @@ def authorise_orally(
         raise AuthorityRefused("Terms: the Gold named does not match the Gold being confirmed")
     require_gold_candidate(gold, ao, policy)
     if problems := terms_problems(oral.terms, oral.scrutiny, form, policy):
-        raise AuthorityRefused("; ".join(problems))
+        raise AuthorityRefused("; ".join(problems), problems)
     decision = _decide(d, DecisionKind.ORAL_AUTHORISED, ao, policy, now, oral=oral)
     d.oral_written_due = now + timedelta(hours=policy.urgent.written_record_hours)
     d.command = d.command.model_copy(update={"gold": gold.username})

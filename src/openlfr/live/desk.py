@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 import cv2
 
 from openlfr.domain import alerts as rules
-from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Candidate, Sighting
+from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Sighting
 from openlfr.domain.deployment import DeploymentId
 from openlfr.live.bestshot import BestShot
 from openlfr.live.matcher import Match
@@ -179,7 +179,7 @@ class AlertDesk:
                 track=match.track,
                 subject=match.subject,
                 score=match.score,
-                candidates=[Candidate(subject=c.subject, score=c.score) for c in match.candidates],
+                candidates=list(match.candidates),
                 best_shot_frame=shot.frame,
                 best_shot_at=shot_at,
                 raised_at=offer.now,

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from openlfr.domain import authorising
-from openlfr.domain.application import ApplicationForm, IntelligenceCase
+from openlfr.domain.application import ApplicationForm, Fields, IntelligenceCase, Section
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.authority import AuthorityTerms, OralAuthority, WrittenAuthority
 from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef, State
@@ -59,6 +59,25 @@ def edit_application(
 
     return change_deployment(
         uow, by, ref, "application.edited", Role.APPLICANT, change, now_or(now)
+    )
+
+
+def edit_section(
+    uow: UnitOfWork,
+    by: str,
+    ref: DeploymentRef,
+    section: Section,
+    changes: Fields,
+    now: datetime | None = None,
+) -> Deployment:
+    """Change the named fields of one section, merged into the draft as it is when the change
+    is saved: an edit waits for a concurrent one instead of overwriting or failing it."""
+
+    def change(d: Deployment, step: Step) -> None:
+        authorising.edit_section(d, step.actor, section, changes)
+
+    return change_deployment(
+        uow, by, ref, "application.edited", Role.APPLICANT, change, now_or(now), exclusive=True
     )
 
 

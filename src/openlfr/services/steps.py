@@ -32,24 +32,27 @@ class Step:
         return self.uow.actors.get(username)
 
 
-def load_actor(uow: UnitOfWork, username: str) -> Actor:
-    return SYSTEM if username == SYSTEM.username else uow.actors.get(username)
+def load_actor(uow: UnitOfWork, by: str) -> Actor:
+    return SYSTEM if by == SYSTEM.username else uow.actors.get(by)
 
 
 def change_deployment(
     uow: UnitOfWork,
-    username: str,
+    by: str,
     ref: DeploymentRef,
     action: str,
     role: Role | None,
     change: Callable[[Deployment, Step], object],
     now: datetime,
+    exclusive: bool = False,
 ) -> Deployment:
     """Run one step in one transaction. `role` None: the post the actor holds on the deployment.
-    A refusal raised by `change` leaves nothing behind: the transaction is rolled back."""
+    A refusal raised by `change` leaves nothing behind: the transaction is rolled back.
+    A racing step on the same deployment is refused (ConcurrentChange), unless `exclusive`:
+    then the deployment is locked as it is read and the other step waits its turn."""
     with uow:
-        step = Step(uow, load_actor(uow, username), now)
-        deployment = uow.deployments.named(ref)
+        step = Step(uow, load_actor(uow, by), now)
+        deployment = uow.deployments.named(ref, lock=exclusive)
         before = deployment.model_dump(mode="json")
         change(deployment, step)
         uow.deployments.save(deployment, now)
@@ -57,7 +60,7 @@ def change_deployment(
         acting_as = role or post_of(deployment, step.actor)
         uow.audit.record(
             AuditEvent(
-                actor=username,
+                actor=by,
                 role=acting_as,
                 action=action,
                 entity=Entity("deployment", deployment.id),

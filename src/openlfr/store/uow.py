@@ -21,7 +21,12 @@ from openlfr.store.evidence_repositories import (
     EquitabilityRecord,
     EvidenceHolds,
 )
-from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
+from openlfr.store.repositories import (
+    AccountRepository,
+    ActorRepository,
+    DeploymentRepository,
+    PolicyRepository,
+)
 from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
 from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, WatchlistPool
 
@@ -29,6 +34,7 @@ from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, Watc
 class UnitOfWork:
     session: Session
     actors: ActorRepository
+    accounts: AccountRepository
     policies: PolicyRepository
     deployments: DeploymentRepository
     audit: AuditLog
@@ -49,6 +55,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._sessions()
         self.actors = ActorRepository(self.session)
+        self.accounts = AccountRepository(self.session)
         self.policies = PolicyRepository(self.session)
         self.deployments = DeploymentRepository(self.session)
         self.audit = AuditLog(self.session)

@@ -97,7 +97,7 @@ async def authorise(request: Request, ref: DeploymentRef, actor: AuthorisingOffi
     except ValidationError as exc:
         return _page(request, actor, ref, posted, authority_form.field_errors(exc), 422)
     except GovernanceError as exc:
-        return _page(request, actor, ref, posted, exc.reason.split("; "), 422)
+        return _page(request, actor, ref, posted, exc.problems or [exc.reason], 422)
     if digest := str(posted.get("relies_on_evidence", "")):
         # The deployment records which equitability evidence its authority relied on.
         equitability.record_evidence_for_deployment(
