@@ -27,6 +27,8 @@ demo: $(STAMP) $(CSS)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP) $(CSS)
 	$(BIN)/pytest
