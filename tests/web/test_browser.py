@@ -23,6 +23,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from webkit import DPO, PASSWORD
 
+from environment import CHROMIUM, missing
 from govkit import PEOPLE
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.eval.equitability import EquitabilityEvidence
@@ -36,7 +37,7 @@ from openlfr.web.app import create_app
 from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_BINARY = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "web"
 ARGS = [
     "--headless",
@@ -48,9 +49,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="no /usr/bin/chromium"
-)
 
 
 def _free_port() -> int:
@@ -153,8 +151,10 @@ def site(tmp_path: Path, walkpast: Path) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM_BINARY, os.X_OK):
+        missing(CHROMIUM, f"no browser at {CHROMIUM_BINARY}")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM_BINARY, args=ARGS)
         yield launched
         launched.close()
 
