@@ -18,7 +18,7 @@ from openlfr.biometrics.engine import FaceEngine
 from openlfr.domain.errors import RunRefused
 from openlfr.eval.video import Truth, enrol, run
 from openlfr.live.desk import AlertDesk, AlertEvent, AlertHub, JsonlAlertSink
-from openlfr.live.engine import EngineSettings, LiveEngine
+from openlfr.live.engine import EngineSettings, LiveEngine, default_faces
 from openlfr.live.gate import EvaluationGate
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.live.sources import Pacing, SourceError, VideoFile
@@ -70,21 +70,41 @@ def test_a_paused_deployment_does_not_start(
         engine.start()
 
 
+class HandClock:
+    """Seconds that move only when the test moves them."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
 def test_the_engine_stops_by_itself_at_the_end_of_the_window(
     sqlite_flow: Flow, walkpast: Truth, walkpast_watchlist: FrozenWatchlist, tmp_path: Path
 ) -> None:
     ref = sqlite_flow.live()
+    opened, clock = END - timedelta(seconds=1), HandClock()
+
+    def slow_models(settings: EngineSettings) -> FaceEngine:
+        clock.seconds += 10  # loading the models takes longer than the window has left
+        return default_faces(settings)
+
     engine = LiveEngine(
         {"cam-1": VideoFile(walkpast.video, Pacing.VIDEO)},
         walkpast_watchlist,
         AlertDesk(ref, JsonlAlertSink(tmp_path / "alerts.jsonl")),
         deployment_gate(sqlite_flow.uow, ref),
         VIDEO_TIME,
-        END - timedelta(seconds=1),
+        opened,
+        faces=slow_models,
+        clock=clock,  # otherwise time moves with the video only, however slow the machine
     )
     metrics = engine.run()["cam-1"]
     assert "window closed" in engine.stop_reason
-    assert 20 <= metrics.frames_processed <= 26  # one second of 25 fps video, then the gate
+    assert metrics.started_at == opened  # the window's last second is not lost to loading
+    assert metrics.frames_processed == 25  # that second at 25 fps, no more
+    assert metrics.updated_at == END
     assert not engine.errors
 
 
