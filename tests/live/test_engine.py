@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from livekit import deployment_gate
 
+from clocks import HandClock
 from govkit import END, START, Flow
 from openlfr.biometrics import calibration
 from openlfr.biometrics.embedder import SFACE_SPEC
@@ -68,16 +69,6 @@ def test_a_paused_deployment_does_not_start(
     engine = _engine(sqlite_flow, ref, walkpast_watchlist, walkpast.video, tmp_path)
     with pytest.raises(RunRefused, match="paused"):
         engine.start()
-
-
-class HandClock:
-    """Seconds that move only when the test moves them."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        return self.seconds
 
 
 def test_the_engine_stops_by_itself_at_the_end_of_the_window(
