@@ -11,10 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
+import redis
 import typer
 
 from openlfr.cli._shared import Key, _database, refusals, unit_of_work
-from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
+from openlfr.distributed.broker import BrokerError, BrokerKey, BrokerRefused, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.distributed.worker import Worker
 from openlfr.live.engine import EngineSettings
@@ -37,6 +38,21 @@ Namespace = Annotated[
 Partitions = Annotated[int, typer.Option(help="Decision streams (matchers sharing the load).")]
 
 
+def _broker(url: str) -> tuple[redis.Redis, BrokerKey]:
+    """The broker and its key, or exit 2 saying which is missing (never a traceback)."""
+    try:
+        key = BrokerKey.from_environment()
+        client = connect(url)
+        client.ping()
+    except BrokerError as error:
+        typer.echo(f"broker: {error}", err=True)
+        raise typer.Exit(2) from error
+    except redis.RedisError as error:
+        typer.echo(f"broker: cannot reach {url}: {error}", err=True)
+        raise typer.Exit(2) from error
+    return client, key
+
+
 def _until_signalled(stop: Callable[[], None]) -> None:
     """SIGTERM stops as Ctrl-C does: cameras end cleanly, leases are released."""
     signal.signal(signal.SIGTERM, lambda *_: stop())
@@ -57,7 +73,7 @@ def worker(
     """Run the camera stages for the cameras assigned to this worker; publish only sealed
     best-shot templates. Needs OPENLFR_BROKER_KEY; no database, no watchlist."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    client = connect(broker)
+    client, key = _broker(broker)
     names = Names(namespace, deployment)
     config = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
     settings = EngineSettings(
@@ -69,7 +85,7 @@ def worker(
     runner = Worker(
         client,
         names,
-        BrokerKey.from_environment(),
+        key,
         settings,
         worker_id or None,
         hold_seconds,
@@ -117,7 +133,7 @@ def serve_matcher(
     database = _database(database_url())
     found = deployments.get_deployment(unit_of_work(), key)
     watchlist = load_live_watchlist(unit_of_work(), key, vault)
-    client = connect(broker)
+    client, broker_key = _broker(broker)
     names = Names(namespace, found.reference)
     sources: dict[str, str] = {}
     if start is not None:
@@ -126,7 +142,7 @@ def serve_matcher(
     service = assemble(
         client,
         names,
-        BrokerKey.from_environment(),
+        broker_key,
         f"matcher-{uuid.uuid4().hex[:8]}",
         found.id,
         watchlist,
