@@ -108,7 +108,11 @@ class Flow:
         `cameras` (default cam-1) are authorised and recorded as the ones deployed."""
         if cameras:
             changes["terms"] = {"cameras": cameras} | changes.get("terms", {})
-        ref = self.authorised(**changes)
+        return self.prepare(self.authorised(**changes), cameras)
+
+    def prepare(self, ref: str, cameras: list[str] | None = None, watchlist: bool = True) -> str:
+        """`ref` (authorised) prepared as `prepared` does; `watchlist=False` when a real
+        snapshot already recorded the import."""
         u, at = self.uow, T0 + timedelta(hours=1)
         for post, person in (
             (R.SILVER, "sam"),
@@ -123,10 +127,11 @@ class Flow:
         operations.tick(u, "sam", ref, ChecklistItem.SIGNAGE, "12 signs within 100 m", now=at)
         operations.tick(u, "gail", ref, ChecklistItem.ROLES, now=at)
         operations.tick(u, "gail", ref, ChecklistItem.TRAINED_PERSONNEL, "All trained", now=at)
-        imported = WatchlistImport(
-            snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
-        )
-        operations.record_watchlist_import(u, "gail", ref, imported, now=at)
+        if watchlist:
+            imported = WatchlistImport(
+                snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
+            )
+            operations.record_watchlist_import(u, "gail", ref, imported, now=at)
         operations.record_cameras(u, "gail", ref, cameras or ["cam-1"], now=at)
         return ref
 
