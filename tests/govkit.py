@@ -13,6 +13,7 @@ from openlfr.domain.application import ApplicationForm, IntelligenceCase
 from openlfr.domain.authority import WrittenAuthority
 from openlfr.domain.command import ChecklistItem, WatchlistImport
 from openlfr.domain.roles import Actor, Role
+from openlfr.live.gate import DeploymentGate
 from openlfr.services import deployments, operations
 from openlfr.services.users import add_user
 from openlfr.store.db import Database
@@ -144,6 +145,10 @@ class Flow:
         ref = self.ready(cameras, **changes)
         operations.start(self.uow, "gail", ref, now=START + timedelta(minutes=5))
         return ref
+
+    def gate(self, ref: str) -> DeploymentGate:
+        """The run gate the live engine asks about `ref`, reading it through the services."""
+        return DeploymentGate(lambda: deployments.get_deployment(self.uow, ref))
 
     def closed(self, ref: str | None = None) -> str:
         """Stopped and closed: a new live deployment, or `ref` (live) once the test has done

@@ -9,13 +9,13 @@ import signal
 from pathlib import Path
 
 import redis
-from distkit import Procs, live_deployment, stored
+from processes import Procs, live_deployment, stored
 
 from brokers import RedisServer
 from databases import PostgresServer
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
-from polling import wait_for
+from timing import wait_for
 
 
 def _client(procs: Procs) -> redis.Redis:

@@ -9,9 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from livekit import deployment_gate
 
-from clocks import HandClock
 from govkit import END, START, Flow
 from openlfr.biometrics import calibration
 from openlfr.biometrics.embedder import SFACE_SPEC
@@ -24,6 +22,7 @@ from openlfr.live.gate import EvaluationGate
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.live.sources import Pacing, SourceError, VideoFile
 from openlfr.services import operations
+from timing import HandClock
 
 VIDEO_TIME = EngineSettings(threshold=0.45, pacing=Pacing.VIDEO)
 
@@ -45,7 +44,7 @@ def _engine(
         {"cam-1": VideoFile(video, Pacing.VIDEO)},
         watchlist,
         desk,
-        deployment_gate(flow.uow, ref),
+        flow.gate(ref),
         EngineSettings(**({"threshold": 0.45, "pacing": Pacing.VIDEO} | settings)),
         START + timedelta(minutes=10),
     )
@@ -85,7 +84,7 @@ def test_the_engine_stops_by_itself_at_the_end_of_the_window(
         {"cam-1": VideoFile(walkpast.video, Pacing.VIDEO)},
         walkpast_watchlist,
         AlertDesk(ref, JsonlAlertSink(tmp_path / "alerts.jsonl")),
-        deployment_gate(sqlite_flow.uow, ref),
+        sqlite_flow.gate(ref),
         VIDEO_TIME,
         opened,
         faces=slow_models,

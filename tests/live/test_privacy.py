@@ -13,7 +13,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from livekit import deployment_gate
 from sqlalchemy import MetaData, select
 from traces import Traces, changed, files_under, images_in, read
 
@@ -120,7 +119,7 @@ def test_no_trace_of_a_stranger_is_kept(
         {"cam-1": VideoFile(clip, Pacing.VIDEO)},
         walkpast_watchlist,
         AlertDesk(deployment_id, StoreAlertSink(db, vault), hub),
-        deployment_gate(flow.uow, ref),
+        flow.gate(ref),
         EngineSettings(threshold=0.45, pacing=Pacing.VIDEO),
         START + timedelta(minutes=10),
         faces=lambda settings: FaceEngine(

@@ -9,7 +9,7 @@ import io
 import json
 from pathlib import Path
 
-from postkit import EXPECTED, FACES_SEEN, SCRIPT, add_dpo, scripted_deployment
+from scripted_deployment import EXPECTED, FACES_SEEN, SCRIPT, add_dpo, scripted_deployment
 
 from command_line import Cli
 from govkit import Flow

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from postkit import CLOSED, SCRIPT, add_dpo, scripted_deployment
+from scripted_deployment import CLOSED, SCRIPT, add_dpo, scripted_deployment
 
-from clocks import HeldClock, threads_named
 from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.services import alerts, reports, retention
@@ -17,6 +16,7 @@ from openlfr.store import audit
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
+from timing import HeldClock, threads_named
 
 FALSE_ALERTS = {3, 4}  # positions in SCRIPT
 

@@ -8,7 +8,7 @@ import stat
 from datetime import timedelta
 from pathlib import Path
 
-from wlkit import Row, portrait, write_import
+from watchlist_records import Row, portrait, write_import
 
 from command_line import Cli
 from govkit import START, Flow

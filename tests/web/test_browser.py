@@ -21,7 +21,7 @@ import cv2
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from webkit import DPO, PASSWORD
+from web_world import DPO, PASSWORD
 
 from environment import CHROMIUM, missing
 from govkit import PEOPLE

@@ -15,7 +15,7 @@ from command_line import Cli, openlfr_process
 from govkit import Flow
 from openlfr.services import accounts
 from openlfr.store.vault import new_master_key
-from polling import wait_for
+from timing import wait_for
 
 PASSWORD = "correct horse battery"
 

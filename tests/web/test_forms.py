@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from webkit import World, csrf_of, log_in
+from web_world import World, csrf_of, log_in
 
 from openlfr.services.audit import audit_history
 from openlfr.store.uow import UnitOfWork

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from webkit import PASSWORD, World, log_in
+from web_world import PASSWORD, World, log_in
 
 from govkit import T0
 from openlfr.services import accounts

@@ -12,9 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from webkit import World, log_in, raise_alert
+from web_world import World, log_in, raise_alert
 
-from clocks import HeldClock, threads_named
 from govkit import END, Flow, add_people
 from openlfr.domain.register import REGISTER_COLUMNS
 from openlfr.services import alerts
@@ -25,6 +24,7 @@ from openlfr.web.app import create_app
 from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings, parse_sources
 from openlfr.web.uploads import safe_name
+from timing import HeldClock, threads_named
 
 
 def test_upload_names_stay_in_the_folder() -> None:

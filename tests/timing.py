@@ -1,10 +1,14 @@
-"""Clocks a test moves by hand, so that nothing a test checks depends on the wall clock or on
-how fast the machine is."""
+"""Time in tests: clocks a test moves by hand, so that nothing a test checks depends on the wall
+clock or on how fast the machine is; and waiting, with a bound and a reason, for what another
+process does."""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
+
+import pytest
 
 
 class HandClock:
@@ -41,3 +45,13 @@ class HeldClock:
 def threads_named(name: str) -> list[threading.Thread]:
     """The live threads of this name: a stopped background loop leaves none."""
     return [t for t in threading.enumerate() if t.name == name and t.is_alive()]
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.25):  # type: ignore[no-untyped-def]
+    """Poll until `condition()` is truthy (returned), or fail saying what did not happen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every)
+    pytest.fail(f"not within {timeout:.0f} s: {what}")
