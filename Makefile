@@ -24,13 +24,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# One worker per core; a module's tests stay together (they share its fixtures).
+PARALLEL := -n auto --dist loadscope
+
 # Skips a test whose server, browser or data is missing, and ends with a banner naming them.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 # The whole suite or a failure: a missing server, browser or data fails instead of skipping.
 test-all: $(STAMP)
-	OPENLFR_TEST_ALL=1 $(BIN)/pytest
+	OPENLFR_TEST_ALL=1 $(BIN)/pytest $(PARALLEL)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
