@@ -149,12 +149,19 @@ def site(tmp_path: Path, walkpast: Path) -> Iterator[Site]:
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium; session-scoped so that, with the shared data also missing, the
+    banner names the browser (the data has other tests to name it)."""
     if not os.access(CHROMIUM_BINARY, os.X_OK):
         missing(CHROMIUM, f"no browser at {CHROMIUM_BINARY}")
+    return CHROMIUM_BINARY
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM_BINARY, args=ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium, args=ARGS)
         yield launched
         launched.close()
 
