@@ -1,4 +1,5 @@
 # Two commands matter: `make demo` (set up and run the main job) and `make test`.
+# PY picks the interpreter the venv is made from (Python 3.11 or newer): `make PY=python3.12 test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ CSS := src/openlfr/web/static/build/openlfr.css
 # The shared data sits beside the project in a developer checkout and in CI.
 export OPENLFR_DATA ?= $(abspath ../shared/data)
 
-.PHONY: venv demo test lint clean
+.PHONY: venv demo test test-all lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,8 +31,16 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# One worker per core; a module's tests stay together (they share its fixtures).
+PARALLEL := -n auto --dist loadscope
+
+# Skips a test whose server, browser or data is missing, and ends with a banner naming them.
 test: $(STAMP) $(CSS)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
+
+# The whole suite or a failure: a missing server, browser or data fails instead of skipping.
+test-all: $(STAMP) $(CSS)
+	OPENLFR_TEST_ALL=1 $(BIN)/pytest $(PARALLEL)
 
 clean:
 	rm -rf $(VENV) var test-artifacts assets/node_modules src/openlfr/web/static/build

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "distributed"))
 sys.path.insert(0, str(ROOT / "bench"))
-from distkit import Procs, live_deployment  # noqa: E402
+from processes import Procs, live_deployment  # noqa: E402
 
 from distributed_throughput import REDIS  # noqa: E402
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402

@@ -23,7 +23,7 @@ import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "distributed")]
-from distkit import MATCHER_PROC, live_deployment, stored  # noqa: E402
+from processes import MATCHER_PROC, live_deployment, stored  # noqa: E402
 
 from openlfr.biometrics.engine import FaceEngine  # noqa: E402
 from openlfr.distributed.broker import Names, new_broker_key  # noqa: E402

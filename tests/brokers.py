@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from environment import under_ci
+from environment import REDIS, missing
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -66,10 +66,7 @@ class RedisServer:
 def _server_binary() -> str:
     binary = shutil.which("redis-server")
     if binary is None:
-        reason = "no redis-server to start"
-        if under_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(REDIS, "nothing answers on 127.0.0.1:6379 and no redis-server to start")
     return binary
 
 

@@ -1,26 +1,33 @@
-"""Shared fixtures: where the shared test data lives, and what happens when it does not."""
+"""Fixtures every area shares, and the suite's plugins: what the machine must have
+(environment), the databases and the Redis broker, and running `openlfr` commands."""
 
 from __future__ import annotations
 
-import os
+import secrets
 from pathlib import Path
 
 import pytest
 
-from environment import under_ci
+from openlfr.biometrics.engine import FaceEngine
+from openlfr.eval.video import Truth, load_truth
+from openlfr.store.vault import Vault
 
-pytest_plugins = ["databases", "brokers"]
+pytest_plugins = ["environment", "databases", "brokers", "command_line"]
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """The shared data folder (OPENLFR_DATA). Under CI a missing folder fails, never skips."""
-    raw = os.environ.get("OPENLFR_DATA", "")
-    beside = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    path = Path(raw) if raw else beside
-    if path is not None and path.is_dir():
-        return path
-    reason = f"shared test data not found (OPENLFR_DATA={raw!r})"
-    if under_ci():
-        pytest.fail(reason)
-    pytest.skip(reason)
+def face_engine() -> FaceEngine:
+    """One face engine for the session: loading the models once keeps the suite quick."""
+    return FaceEngine()
+
+
+@pytest.fixture(scope="session")
+def walkpast(data_dir: Path) -> Truth:
+    """The synthetic walk-past of the shared data and its truth (who passes when)."""
+    return load_truth(data_dir / "walkpast-dev" / "truth.json")
+
+
+@pytest.fixture
+def vault() -> Vault:
+    """A vault under a random master key of this test's own."""
+    return Vault(secrets.token_bytes(32))

@@ -13,6 +13,7 @@ from openlfr.domain.application import ApplicationForm, IntelligenceCase
 from openlfr.domain.authority import WrittenAuthority
 from openlfr.domain.command import ChecklistItem, WatchlistImport
 from openlfr.domain.roles import Actor, Role
+from openlfr.live.gate import DeploymentGate
 from openlfr.services import deployments, operations
 from openlfr.services.users import add_user
 from openlfr.store.db import Database
@@ -108,7 +109,11 @@ class Flow:
         `cameras` (default cam-1) are authorised and recorded as the ones deployed."""
         if cameras:
             changes["terms"] = {"cameras": cameras} | changes.get("terms", {})
-        ref = self.authorised(**changes)
+        return self.prepare(self.authorised(**changes), cameras)
+
+    def prepare(self, ref: str, cameras: list[str] | None = None, watchlist: bool = True) -> str:
+        """`ref` (authorised) prepared as `prepared` does; `watchlist=False` when a real
+        snapshot already recorded the import."""
         u, at = self.uow, T0 + timedelta(hours=1)
         for post, person in (
             (R.SILVER, "sam"),
@@ -123,10 +128,11 @@ class Flow:
         operations.tick(u, "sam", ref, ChecklistItem.SIGNAGE, "12 signs within 100 m", now=at)
         operations.tick(u, "gail", ref, ChecklistItem.ROLES, now=at)
         operations.tick(u, "gail", ref, ChecklistItem.TRAINED_PERSONNEL, "All trained", now=at)
-        imported = WatchlistImport(
-            snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
-        )
-        operations.record_watchlist_import(u, "gail", ref, imported, now=at)
+        if watchlist:
+            imported = WatchlistImport(
+                snapshot_hash=SNAPSHOT, size=380, categories=["wanted_by_courts"]
+            )
+            operations.record_watchlist_import(u, "gail", ref, imported, now=at)
         operations.record_cameras(u, "gail", ref, cameras or ["cam-1"], now=at)
         return ref
 
@@ -140,8 +146,14 @@ class Flow:
         operations.start(self.uow, "gail", ref, now=START + timedelta(minutes=5))
         return ref
 
-    def closed(self) -> str:
-        ref = self.live()
+    def gate(self, ref: str) -> DeploymentGate:
+        """The run gate the live engine asks about `ref`, reading it through the services."""
+        return DeploymentGate(lambda: deployments.get_deployment(self.uow, ref))
+
+    def closed(self, ref: str | None = None) -> str:
+        """Stopped and closed: a new live deployment, or `ref` (live) once the test has done
+        what it needs while it runs."""
+        ref = ref or self.live()
         operations.stop(self.uow, "gail", ref, "Window ending", now=END - timedelta(minutes=5))
         operations.close(self.uow, "gail", ref, "Ran as authorised", now=END)
         return ref

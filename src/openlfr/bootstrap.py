@@ -13,7 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from openlfr.distributed.broker import BrokerKey, Names, connect
+import redis
+
+from openlfr.distributed.broker import BrokerError, BrokerKey, Names, connect
 from openlfr.distributed.matcher_service import MatcherService, assemble
 from openlfr.distributed.worker import Worker
 from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef
@@ -103,7 +105,7 @@ def matcher_service(
     at most once however often the broker delivers them."""
     found = _loader(db, ref)
     watchlist = load_live_watchlist(UnitOfWork(db.sessions), ref, vault)
-    client = connect(broker)
+    client, key = broker_connection(broker)
     sources: dict[str, str] = {}
     if start is not None:
         by, sources = start
@@ -111,7 +113,7 @@ def matcher_service(
     return assemble(
         client,
         Names(namespace, found.reference),
-        BrokerKey.from_environment(),
+        key,
         f"matcher-{uuid.uuid4().hex[:8]}",
         found.id,
         watchlist,
@@ -123,6 +125,17 @@ def matcher_service(
         partitions,
         sources,
     )
+
+
+def broker_connection(url: str) -> tuple[redis.Redis, BrokerKey]:
+    """The broker and the key that seals its messages, or BrokerError saying which is missing."""
+    key = BrokerKey.from_environment()
+    client = connect(url)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise BrokerError(f"cannot reach {url}: {error}") from error
+    return client, key
 
 
 def camera_worker(
@@ -138,7 +151,7 @@ def camera_worker(
 ) -> Worker:
     """A camera worker (`openlfr worker`): no database and no watchlist, only the broker, the
     key that seals its messages and the threshold the deployment's matchers set."""
-    client = connect(broker)
+    client, key = broker_connection(broker)
     names = Names(namespace, ref)
     config = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
     settings = EngineSettings(
@@ -150,7 +163,7 @@ def camera_worker(
     return Worker(
         client,
         names,
-        BrokerKey.from_environment(),
+        key,
         settings,
         worker_id,
         hold_seconds,

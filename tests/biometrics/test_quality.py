@@ -19,41 +19,41 @@ def portrait(data_dir: Path) -> np.ndarray:
     return load_image(data_dir / "stills/misc/obama.jpg")
 
 
-def test_a_good_portrait_enrols(engine: FaceEngine, portrait: np.ndarray) -> None:
-    sample = engine.enrol(portrait)
+def test_a_good_portrait_enrols(face_engine: FaceEngine, portrait: np.ndarray) -> None:
+    sample = face_engine.enrol(portrait)
     assert sample.quality.passed
     assert sample.template.shape == (128,)
 
 
-def test_a_small_face_is_refused_with_its_size(engine: FaceEngine, data_dir: Path) -> None:
+def test_a_small_face_is_refused_with_its_size(face_engine: FaceEngine, data_dir: Path) -> None:
     with pytest.raises(EnrolmentError) as refused:
-        engine.enrol(load_image(data_dir / "stills/misc/obama-240p.jpg"))
+        face_engine.enrol(load_image(data_dir / "stills/misc/obama-240p.jpg"))
     assert any(
         reason.startswith("face ") and "px high; at least 80 px needed" in reason
         for reason in refused.value.reasons
     )
 
 
-def test_a_blurred_face_is_refused(engine: FaceEngine, portrait: np.ndarray) -> None:
+def test_a_blurred_face_is_refused(face_engine: FaceEngine, portrait: np.ndarray) -> None:
     blurred = cv2.GaussianBlur(portrait, (0, 0), 9)
     with pytest.raises(EnrolmentError, match="face is blurred"):
-        engine.enrol(blurred)
+        face_engine.enrol(blurred)
 
 
-def test_a_dark_face_is_refused(engine: FaceEngine, portrait: np.ndarray) -> None:
+def test_a_dark_face_is_refused(face_engine: FaceEngine, portrait: np.ndarray) -> None:
     dark = (portrait.astype(np.float32) * 0.15).astype(np.uint8)
     with pytest.raises(EnrolmentError, match="too dark"):
-        engine.enrol(dark)
+        face_engine.enrol(dark)
 
 
-def test_two_people_are_refused_as_ambiguous(engine: FaceEngine, data_dir: Path) -> None:
+def test_two_people_are_refused_as_ambiguous(face_engine: FaceEngine, data_dir: Path) -> None:
     with pytest.raises(EnrolmentError, match="2 faces found; one face per image needed"):
-        engine.enrol(load_image(data_dir / "stills/misc/two_people.jpg"))
+        face_engine.enrol(load_image(data_dir / "stills/misc/two_people.jpg"))
 
 
-def test_no_face_is_refused(engine: FaceEngine) -> None:
+def test_no_face_is_refused(face_engine: FaceEngine) -> None:
     with pytest.raises(EnrolmentError, match="no face found"):
-        engine.enrol(np.full((400, 400, 3), 200, np.uint8))
+        face_engine.enrol(np.full((400, 400, 3), 200, np.uint8))
 
 
 def _face(nose_x: float) -> Face:

@@ -17,12 +17,12 @@ THRESHOLD = 0.46
 
 
 @pytest.fixture(scope="module")
-def templates(engine: FaceEngine, data_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+def templates(face_engine: FaceEngine, data_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Who is in each photo, its enrolment template and its probe template."""
     photos = sorted((data_dir / "stills/deepface-identities").glob("*/*.jpg"))
     images = [load_image(p) for p in photos]
-    enrol = [engine.main_face(image, probe=False) for image in images]
-    probe = [engine.main_face(image, probe=True) for image in images]
+    enrol = [face_engine.main_face(image, probe=False) for image in images]
+    probe = [face_engine.main_face(image, probe=True) for image in images]
     assert all(enrol) and all(probe)
     return (
         [p.parent.name for p in photos],

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import cv2
 import pytest
-from distkit import Procs, live_deployment
+from processes import Procs, live_deployment
 
 from databases import empty_postgres
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.distributed.broker import new_broker_key
-from openlfr.eval.video import Truth, enrol, load_truth
+from openlfr.eval.video import Truth, enrol
 from openlfr.store.vault import new_master_key
 
 
@@ -39,14 +39,11 @@ def two_partition_deployment(postgres_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def walkpast(data_dir: Path) -> Truth:
-    return load_truth(data_dir / "walkpast-dev" / "truth.json")
-
-
-@pytest.fixture(scope="session")
-def watchlist_file(walkpast: Truth, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def watchlist_file(
+    walkpast: Truth, face_engine: FaceEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The walk-past watchlist (enrolment templates of the listed people, test data)."""
-    watchlist, _ = enrol(walkpast.watchlist, FaceEngine())
+    watchlist, _ = enrol(walkpast.watchlist, face_engine)
     path = tmp_path_factory.mktemp("watchlist") / "watchlist.npz"
     watchlist.index.save(path)
     return path

@@ -12,8 +12,7 @@ import signal
 import sys
 import time
 from datetime import timedelta
-
-import numpy as np
+from pathlib import Path
 
 from govkit import SNAPSHOT, START
 from openlfr.biometrics.index import TemplateIndex
@@ -34,8 +33,7 @@ def main(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     database = open_database()
     found = deployments.get_deployment(UnitOfWork(database.sessions), ref)
-    saved = np.load(watchlist)
-    index = TemplateIndex(list(saved["subjects"]), saved["templates"])
+    index = TemplateIndex.load(Path(watchlist))
     client = connect(url)
     names = Names(namespace, found.reference)
     began = time.monotonic()

@@ -9,17 +9,13 @@ import signal
 from pathlib import Path
 
 import redis
-from distkit import Procs, live_deployment, stored
+from processes import Procs, live_deployment, stored
 
 from brokers import RedisServer
 from databases import PostgresServer
 from openlfr.distributed.broker import Names, new_broker_key
 from openlfr.services.alerts import camera_metrics, list_alerts
-from polling import wait_for
-
-#: A dead worker's camera runs elsewhere within heartbeat TTL (3 s) + one coordinator tick
-#: (1 s) + one assignment poll (1 s) + the engine's start; the bound below is generous.
-MOVE_BOUND = 20.0
+from timing import wait_for
 
 
 def _client(procs: Procs) -> redis.Redis:
@@ -55,11 +51,9 @@ def test_a_dead_workers_camera_moves_to_another(
     procs.worker(deployment, "w2", "--loop")
     wait_for(lambda: _info(client, names, "w2"), 30, "w2 heartbeats")
     first.send_signal(signal.SIGKILL)
-    wait_for(
-        lambda: "cam-1" in _info(client, names, "w2").get("cameras", []),
-        MOVE_BOUND,
-        "cam-1 moved to w2",
-    )
+    # The bound only keeps a broken build from hanging; how fast the camera moves is measured
+    # in bench/distributed_failover.py, not asserted here.
+    wait_for(lambda: "cam-1" in _info(client, names, "w2").get("cameras", []), 120, "cam-1 moves")
     assert client.hget(names.assignment, "cam-1") == b"w2"
 
 
@@ -198,7 +192,7 @@ def test_a_worker_with_the_wrong_key_is_refused(
     client, names = _client(procs), Names(procs.namespace, deployment)
     procs.matcher(deployment, "m1", watchlist_file, f"cam-1={short_clip}")
     impostor = procs.worker(deployment, "w1", OPENLFR_BROKER_KEY=new_broker_key())
-    assert wait_for(lambda: impostor.poll() is not None, 90, "the worker refused") and True
+    wait_for(lambda: impostor.poll() is not None, 90, "the worker refused")
     assert impostor.returncode == 3 and "wrong broker key" in procs.log("w1")
     assert _stats(client, names, "m1")["refused"] >= 1
     wait_for(lambda: _decision_streams_empty(client, names), 30, "refused messages deleted")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from distkit import Procs, stored
+from processes import Procs, stored
 
 from openlfr.demo import cast
 from openlfr.demo.deployment import CAMERA, apply_and_authorise, prepare
@@ -28,7 +28,7 @@ from openlfr.services.alerts import camera_metrics, list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
-from polling import wait_for
+from timing import wait_for
 
 PHOTOS = Path(__file__).parents[2] / "demo" / "photos"
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from openlfr.cli import app
+from command_line import Cli
 from openlfr.eval.identification import split_folder
 
 
@@ -36,7 +34,9 @@ def test_the_split_follows_the_protocol(tmp_path: Path) -> None:
     assert [p.identity for p in split.probes if not p.mated] == ["d", "f"]
 
 
-def test_the_command_writes_probe_records_and_a_summary(data_dir: Path, tmp_path: Path) -> None:
+def test_the_command_writes_probe_records_and_a_summary(
+    cli: Cli, data_dir: Path, tmp_path: Path
+) -> None:
     gallery = tmp_path / "gallery"
     for person in sorted((data_dir / "stills/deepface-identities").iterdir())[:4]:
         (gallery / person.name).mkdir(parents=True)
@@ -46,10 +46,8 @@ def test_the_command_writes_probe_records_and_a_summary(data_dir: Path, tmp_path
         (gallery / name.split(".")[0]).mkdir()
         (gallery / name.split(".")[0] / name).symlink_to(data_dir / "stills/misc" / name)
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app, ["eval", "identification", str(gallery), "--out", str(out), "--workers", "1"]
-    )
-    assert result.exit_code == 0, result.output
+    result = cli("eval", "identification", str(gallery), "--out", str(out), "--workers", "1")
+    assert f"written to {out}" in "".join(result.output.split("\n"))
     records = [json.loads(line) for line in (out / "probes.jsonl").read_text().splitlines()]
     assert len(records) == 4 * 2 + 1  # two mated probes each, one non-mated (biden)
     assert all(len(r["candidates"]) == 5 for r in records)

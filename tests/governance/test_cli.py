@@ -1,36 +1,22 @@
-"""The command line drives a whole deployment, need to published register, on a real database."""
+"""The command line drives a whole deployment, need to published register, on a real database;
+every governance command is run with its output and exit code, refusals included."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from pydantic import BaseModel
-from typer.testing import CliRunner, Result
 
-from govkit import authority, case, form
-from openlfr.cli import app
+from command_line import Cli
+from govkit import Flow, authority, case, form, oral
+from openlfr import __version__
+from openlfr.services import deployments
 from openlfr.store.migrate import shipped_revision
+from openlfr.store.uow import UnitOfWork
 
 REF = "LFR-CLI-1"
-
-
-class Cli:
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0) -> Result:
-        result = self.runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result
-
-
-@pytest.fixture
-def cli(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("OPENLFR_DATABASE_URL", sqlite_url)
-    monkeypatch.delenv("OPENLFR_USER", raising=False)
-    return Cli()
 
 
 def _file(folder: Path, name: str, model: BaseModel) -> str:
@@ -117,3 +103,76 @@ def test_a_bad_policy_file_is_named_by_line(cli: Cli, tmp_path: Path) -> None:
     path.write_text('name = "x"\nforce = \n', encoding="utf-8")
     refused = cli("policy", "validate", str(path), code=2)
     assert "line 2" in refused.output
+
+
+POLICY = Path(__file__).parents[2] / "src" / "openlfr" / "domain" / "policy_mps.toml"
+
+
+def test_version_and_the_schema_revision(cli: Cli) -> None:
+    assert cli("version").output.strip() == __version__
+    assert cli("db", "current").output.strip() == "empty (run: openlfr db upgrade)"
+    cli("db", "upgrade")
+    assert cli("db", "current").output.strip() == shipped_revision()
+
+
+def test_users_and_the_policy_are_changed_by_administrators_only(cli: Cli) -> None:
+    refused = cli("users", "add", "alice", "PS Alice", "--role", "applicant", code=2)
+    assert "refused:" in refused.output  # the first user must be an administrator
+    cli("users", "add", "admin", "Ada Admin", "--role", "administrator")
+    cli("users", "add", "alice", "PS Alice", "--role", "applicant", "--as", "admin")
+    by_alice = ["--role", "applicant", "--as", "alice"]
+    assert "refused:" in cli("users", "add", "mal", "Mal", *by_alice, code=2).output
+    assert "refused:" in cli("users", "update", "alice", "Alice", *by_alice, code=2).output
+    renamed = ["--role", "applicant", "--rank", "sergeant", "--as", "admin"]
+    assert cli("users", "update", "alice", "PS Alice Smith", *renamed).output == "updated alice\n"
+    assert "alice\tPS Alice Smith\tsergeant\tapplicant" in cli("users", "list").output
+    assert "mal" not in cli("users", "list").output
+
+    shown = cli("policy", "show").output
+    version = shown.splitlines()[0].removeprefix("version ")
+    assert f"valid, version {version}" in cli("policy", "validate", str(POLICY)).output
+    assert "refused:" in cli("policy", "install", str(POLICY), "--as", "alice", code=2).output
+    assert "installed" in cli("policy", "install", str(POLICY), "--as", "admin").output
+    assert cli("policy", "show", "--version", version).output == shown
+
+
+def test_an_application_is_rejected_or_authorised_orally(
+    cli: Cli, sqlite_flow: Flow, tmp_path: Path
+) -> None:
+    d = ["deployment"]
+    rejected, urgent = sqlite_flow.submitted(), sqlite_flow.submitted()
+    no_reason = cli(*d, "reject", rejected, "--as", "bob", "--reasons", " ", code=2)
+    assert "refused" in no_reason.output
+    assert (
+        "refused" in cli(*d, "reject", rejected, "--as", "alice", "--reasons", "x", code=2).output
+    )
+    reasons = ["--reasons", "The need is not made out"]
+    assert cli(*d, "reject", rejected, "--as", "bob", *reasons).output == f"{rejected}: rejected\n"
+    assert "refused" in cli(*d, "reject", rejected, "--as", "bob", *reasons, code=2).output  # final
+
+    oral_file = _file(tmp_path, "oral.json", oral())
+    orally = ["authorise-orally", urgent, "--oral", oral_file]
+    assert "refused" in cli(*d, *orally, "--as", "alice", code=2).output
+    assert "oral_authorised; written authority due by" in cli(*d, *orally, "--as", "bob").output
+    assert cli(*d, "lapse-overdue").output == ""  # the written record is not due yet
+    assert f"{urgent}\toral_authorised" in cli(*d, "list", "--state", "oral_authorised").output
+
+
+def test_an_overdue_oral_authority_lapses(cli: Cli, sqlite_uow: UnitOfWork) -> None:
+    past = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)  # everything happened then: overdue by now
+    opened = deployments.open_deployment(sqlite_uow, "alice", case(), now=past)
+    window = form(start=past + timedelta(hours=2), end=past + timedelta(hours=8))
+    deployments.edit_application(sqlite_uow, "alice", opened.reference, form=window, now=past)
+    deployments.submit(sqlite_uow, "alice", opened.reference, now=past)
+    deployments.authorise_orally(sqlite_uow, "bob", opened.reference, oral(), now=past)
+    assert cli("deployment", "lapse-overdue").output == f"{opened.reference}: lapsed\n"
+    assert cli("deployment", "lapse-overdue").output == ""
+    shown = json.loads(cli("deployment", "show", opened.reference, "--json").output)
+    assert shown["state"] == "lapsed"
+
+
+def test_an_unknown_deployment_is_named_in_the_refusal(cli: Cli) -> None:
+    cli("db", "upgrade")
+    refused = cli("deployment", "show", "LFR-NOPE", code=2)
+    assert "LFR-NOPE" in refused.output
+    assert cli("audit", "log", "--json").output == ""  # nothing happened, nothing recorded

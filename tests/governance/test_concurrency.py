@@ -24,7 +24,7 @@ from openlfr.services.steps import Step, change_deployment
 from openlfr.store.db import Database
 from openlfr.store.tables import AuditRow, DecisionRow
 from openlfr.store.uow import UnitOfWork
-from polling import wait_for
+from timing import wait_for
 
 LATER = T0 + timedelta(minutes=30)
 

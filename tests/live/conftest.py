@@ -1,33 +1,22 @@
-"""Fixtures for the live engine tests: the governance databases and Flow (reused, not copied),
-a vault key for alert images, and a small face engine shared by the session."""
+"""Fixtures for the live engine tests: a vault whose key is also in the environment, and the
+walk-past watchlist enrolled once for the session."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from govkit import SNAPSHOT
 from openlfr.biometrics.engine import FaceEngine
-from openlfr.eval.video import Truth, enrol, load_truth
+from openlfr.eval.video import Truth, enrol
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.store.vault import Vault, new_master_key
 
 
 @pytest.fixture
 def vault(monkeypatch: pytest.MonkeyPatch) -> Vault:
+    """Here the vault's key is also in the environment, as `openlfr live run` finds it."""
     monkeypatch.setenv("OPENLFR_VAULT_KEY", new_master_key())
     return Vault.from_environment(data_dirs=[])
-
-
-@pytest.fixture(scope="session")
-def face_engine() -> FaceEngine:
-    return FaceEngine()
-
-
-@pytest.fixture(scope="session")
-def walkpast(data_dir: Path) -> Truth:
-    return load_truth(data_dir / "walkpast-dev" / "truth.json")
 
 
 @pytest.fixture(scope="session")

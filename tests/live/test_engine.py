@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from livekit import deployment_gate
 
 from govkit import END, START, Flow
 from openlfr.biometrics import calibration
@@ -18,11 +17,12 @@ from openlfr.biometrics.engine import FaceEngine
 from openlfr.domain.errors import RunRefused
 from openlfr.eval.video import Truth, enrol, run
 from openlfr.live.desk import AlertDesk, AlertEvent, AlertHub, JsonlAlertSink
-from openlfr.live.engine import EngineSettings, LiveEngine
+from openlfr.live.engine import EngineSettings, LiveEngine, default_faces
 from openlfr.live.gate import EvaluationGate
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.live.sources import Pacing, SourceError, VideoFile
 from openlfr.services import operations
+from timing import HandClock
 
 VIDEO_TIME = EngineSettings(threshold=0.45, pacing=Pacing.VIDEO)
 
@@ -44,7 +44,7 @@ def _engine(
         {"cam-1": VideoFile(video, Pacing.VIDEO)},
         watchlist,
         desk,
-        deployment_gate(flow.uow, ref),
+        flow.gate(ref),
         EngineSettings(**({"threshold": 0.45, "pacing": Pacing.VIDEO} | settings)),
         START + timedelta(minutes=10),
     )
@@ -74,17 +74,27 @@ def test_the_engine_stops_by_itself_at_the_end_of_the_window(
     sqlite_flow: Flow, walkpast: Truth, walkpast_watchlist: FrozenWatchlist, tmp_path: Path
 ) -> None:
     ref = sqlite_flow.live()
+    opened, clock = END - timedelta(seconds=1), HandClock()
+
+    def slow_models(settings: EngineSettings) -> FaceEngine:
+        clock.seconds += 10  # loading the models takes longer than the window has left
+        return default_faces(settings)
+
     engine = LiveEngine(
         {"cam-1": VideoFile(walkpast.video, Pacing.VIDEO)},
         walkpast_watchlist,
         AlertDesk(ref, JsonlAlertSink(tmp_path / "alerts.jsonl")),
-        deployment_gate(sqlite_flow.uow, ref),
+        sqlite_flow.gate(ref),
         VIDEO_TIME,
-        END - timedelta(seconds=1),
+        opened,
+        faces=slow_models,
+        clock=clock,  # otherwise time moves with the video only, however slow the machine
     )
     metrics = engine.run()["cam-1"]
     assert "window closed" in engine.stop_reason
-    assert 20 <= metrics.frames_processed <= 26  # one second of 25 fps video, then the gate
+    assert metrics.started_at == opened  # the window's last second is not lost to loading
+    assert metrics.frames_processed == 25  # that second at 25 fps, no more
+    assert metrics.updated_at == END
     assert not engine.errors
 
 

@@ -1,9 +1,9 @@
-"""Sources: a stream that dies is reopened and the gap counted; a live source never queues."""
+"""Sources: a stream that dies is reopened and the gap counted; a live source never queues, and
+lets its camera go when the pipeline stops."""
 
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 import numpy as np
@@ -11,21 +11,22 @@ import numpy as np
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.sources import LiveStream
 
+AT = datetime(2030, 6, 1, 10, 0, tzinfo=UTC)
+
 
 class FakeCamera:
-    """A camera that delivers `frames` frames, then fails as a dropped network stream does."""
+    """A camera delivering frames of one value at full speed until `dies` is set, then
+    failing as a dropped network stream does."""
 
-    def __init__(self, frames: int, value: int) -> None:
-        self.left, self.value = frames, value
+    def __init__(self, value: int, dies: threading.Event | None = None) -> None:
+        self.value, self.dies = value, dies
 
     def isOpened(self) -> bool:
         return True
 
     def read(self) -> tuple[bool, np.ndarray | None]:
-        time.sleep(0.002)
-        if self.left == 0:
+        if self.dies is not None and self.dies.is_set():
             return False, None
-        self.left -= 1
         return True, np.full((4, 4, 3), self.value, np.uint8)
 
     def release(self) -> None:
@@ -33,18 +34,21 @@ class FakeCamera:
 
 
 class Report:
+    """The camera's metrics, on a clock that stands still."""
+
     def __init__(self) -> None:
         self.metrics = CameraMetrics(camera="cam-1")
 
     def gap_started(self, reason: str) -> None:
-        self.metrics.gap_started(datetime.now(UTC), reason)
+        self.metrics.gap_started(AT, reason)
 
     def gap_ended(self) -> None:
-        self.metrics.gap_ended(datetime.now(UTC))
+        self.metrics.gap_ended(AT)
 
 
 def test_a_stream_that_dies_is_reconnected_and_the_gap_recorded() -> None:
-    opened = iter([FakeCamera(20, 1), OSError("unreachable"), FakeCamera(10_000, 2)])
+    dies = threading.Event()
+    opened = iter([FakeCamera(1, dies), OSError("unreachable"), FakeCamera(2)])
 
     def opener() -> FakeCamera:
         camera = next(opened)
@@ -56,22 +60,66 @@ def test_a_stream_that_dies_is_reconnected_and_the_gap_recorded() -> None:
     seen: list[int] = []
     for frame in stream.frames(report):
         seen.append(int(frame.image[0, 0, 0]))
-        if seen[-1] == 2 and len(seen) > 5:
+        dies.set()  # the network drops after the first frame the pipeline took
+        if seen[-1] == 2:
             break
-    assert 1 in seen and seen[-1] == 2
+    assert seen[0] == 1 and seen[-1] == 2  # frames before the drop, and after the reconnection
     assert report.metrics.reconnects == 1
     (gap,) = report.metrics.gaps
     assert "stopped delivering" in gap.reason and gap.ended is not None
 
 
+class GatedCamera:
+    """A camera that delivers frame 0 at once, then 1, 2, ... only when the test lets it, so
+    the test knows how many frames the source has taken while the pipeline was busy."""
+
+    def __init__(self) -> None:
+        self.permits = threading.Semaphore(1)
+        self.granted = 1
+        self.waiting = threading.Condition()
+        self.reads = 0
+        self.flowing = False
+        self.released = threading.Event()
+
+    def deliver(self, frames: int) -> None:
+        """Let `frames` more frames out, and return once the source has taken every one (it
+        is waiting for the next)."""
+        self.granted += frames
+        for _ in range(frames):
+            self.permits.release()
+        with self.waiting:
+            self.waiting.wait_for(lambda: self.reads > self.granted)
+
+    def flow(self) -> None:
+        """From now on deliver at full speed, as a real camera does."""
+        self.flowing = True
+        self.permits.release()
+
+    def isOpened(self) -> bool:
+        return True
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        with self.waiting:
+            number = self.reads
+            self.reads += 1
+            self.waiting.notify_all()
+        if not self.flowing:
+            self.permits.acquire()
+        return True, np.full((4, 4, 3), number % 256, np.uint8)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 def test_a_slow_consumer_gets_the_newest_frame_and_the_rest_are_counted_dropped() -> None:
-    stream = LiveStream(lambda: FakeCamera(10_000, 3), "camera 0")
-    dropped, frames = 0, 0
-    for frame in stream.frames(Report()):
-        dropped += frame.dropped_before
-        frames += 1
-        time.sleep(0.02)  # a pipeline slower than the camera
-        if frames == 10:
-            break
-    assert dropped > frames
-    assert threading.active_count() < 10
+    camera = GatedCamera()
+    frames = LiveStream(lambda: camera, "camera 0").frames(Report())
+    first = next(frames)
+    assert (int(first.image[0, 0, 0]), first.dropped_before) == (0, 0)
+    camera.deliver(5)  # frames 1 to 5 arrive while the pipeline is busy with frame 0
+    second = next(frames)
+    assert int(second.image[0, 0, 0]) == 5  # the newest, not the next in a queue
+    assert second.dropped_before == 4  # 1 to 4 were replaced unseen, and counted
+    camera.flow()
+    frames.close()  # the pipeline stops
+    assert camera.released.is_set()  # and the camera is let go, not held by a stray thread

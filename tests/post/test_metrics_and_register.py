@@ -8,7 +8,7 @@ import io
 import json
 from datetime import timedelta
 
-from postkit import CLOSED, EXPECTED, FACES_SEEN, STOPPED, scripted_deployment
+from scripted_deployment import CLOSED, EXPECTED, FACES_SEEN, STOPPED, scripted_deployment
 
 from govkit import START, Flow
 from openlfr.domain.alerts import Outcome

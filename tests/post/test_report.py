@@ -7,8 +7,8 @@ import io
 from datetime import timedelta
 
 import pytest
-from postkit import CLOSED, SCRIPT, scripted_deployment
 from pypdf import PdfReader
+from scripted_deployment import CLOSED, SCRIPT, scripted_deployment
 
 from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused

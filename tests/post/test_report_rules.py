@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from postkit import CLOSED, OTTO, RETENTION, STOPPED, new_alert
+from scripted_deployment import CLOSED, OTTO, RETENTION, STOPPED, new_alert
 
 from govkit import END, START, T0, authority, case, form
 from openlfr.domain import alerts as rules

@@ -3,18 +3,19 @@ leaves a receipt the audit chain verifies."""
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from postkit import CLOSED, SCRIPT, add_dpo, scripted_deployment
+from scripted_deployment import CLOSED, SCRIPT, add_dpo, scripted_deployment
 
 from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.services import alerts, reports, retention
 from openlfr.services.redress import redress
+from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
+from timing import HeldClock, threads_named
 
 FALSE_ALERTS = {3, 4}  # positions in SCRIPT
 
@@ -83,16 +84,18 @@ def test_redress_finds_listed_and_alerted_references_without_images(
 
 
 def test_the_scheduler_runs_retention_in_the_background(
-    sqlite_uow: UnitOfWork, vault: Vault
+    sqlite_flow: Flow, sqlite_db: Database, vault: Vault
 ) -> None:
-    ran = threading.Event()
-
-    def clock() -> datetime:
-        ran.set()
-        return datetime.now(UTC)
-
-    scheduler = retention.RetentionScheduler(lambda: sqlite_uow, vault, interval=3600, clock=clock)
+    scripted = scripted_deployment(sqlite_flow, vault)
+    clock = HeldClock(CLOSED + timedelta(days=1))  # only the false alerts are due
+    units = lambda: UnitOfWork(sqlite_db.sessions)  # noqa: E731
+    scheduler = retention.RetentionScheduler(units, vault, interval=0, clock=clock)
     scheduler.start()
-    assert ran.wait(30)
-    scheduler.stop()
-    assert scheduler._thread is None
+    try:
+        assert clock.first_run_done.wait(60), "the scheduler never ran"
+        kept = [a.id for a in alerts.list_alerts(units(), scripted.reference)]
+        assert kept == [i for n, i in enumerate(scripted.alert_ids) if n not in FALSE_ALERTS]
+    finally:
+        clock.release()
+        scheduler.stop()
+    assert not threads_named("retention")  # stopped, it runs no more

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from postkit import CLOSED, OTTO, RETENTION, new_alert
+from scripted_deployment import CLOSED, OTTO, RETENTION, new_alert
 
 from govkit import START, T0
 from openlfr.domain import alerts as rules

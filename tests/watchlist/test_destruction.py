@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from snapkit import pool
 from sqlalchemy import func, select
-from wlkit import Row, portrait
+from watchlist_records import Row, pool, portrait
 
 from govkit import END, START, Flow
 from openlfr.biometrics.engine import FaceEngine

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFilter
-from wlkit import Row, portrait, write_import
+from watchlist_records import Row, portrait, write_import
 
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.watchlist import WatchlistRefused

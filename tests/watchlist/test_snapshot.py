@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from snapkit import pool
-from wlkit import Row
+from watchlist_records import Row, pool
 
 from govkit import Flow, form
 from openlfr.domain.errors import PermissionRefused

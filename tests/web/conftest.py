@@ -1,11 +1,11 @@
-"""The web tests' fixtures; the kit they use is in webkit.py."""
+"""The web tests' fixtures; the world they share is built in web_world.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from webkit import World, build_world
+from web_world import World, build_world
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ import cv2
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from webkit import DPO, PASSWORD
+from web_world import DPO, PASSWORD
 
+from environment import CHROMIUM, missing
 from govkit import PEOPLE
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.domain.equitability import EquitabilityEvidence
@@ -36,7 +37,7 @@ from openlfr.web.app import create_app
 from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_BINARY = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "web"
 ARGS = [
     "--headless",
@@ -48,9 +49,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="no /usr/bin/chromium"
-)
 
 
 def _free_port() -> int:
@@ -151,10 +149,19 @@ def site(tmp_path: Path, walkpast: Path) -> Iterator[Site]:
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium; session-scoped so that, with the shared data also missing, the
+    banner names the browser (the data has other tests to name it)."""
+    if not os.access(CHROMIUM_BINARY, os.X_OK):
+        missing(CHROMIUM, f"no browser at {CHROMIUM_BINARY}")
+    return CHROMIUM_BINARY
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(chromium: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium, args=ARGS)
         yield launched
         launched.close()
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from webkit import World, log_in
+from web_world import World, log_in
 
 from govkit import START
 from openlfr.distributed.alert_feed import AlertRelay, BroadcastHub
@@ -21,7 +21,7 @@ from openlfr.live.desk import AlertEvent, AlertHub
 from openlfr.web.app import create_app
 from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings
-from polling import wait_for
+from timing import wait_for
 
 
 def _alert() -> Alert:

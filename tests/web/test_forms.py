@@ -6,7 +6,7 @@ import json
 import re
 
 from markupsafe import Markup, escape
-from webkit import World, csrf_of, log_in
+from web_world import World, csrf_of, log_in
 
 from govkit import START, T0
 from openlfr.domain.application import IntelligenceCase, Section
@@ -112,14 +112,22 @@ def test_two_people_saving_one_section_page_keep_each_others_change(world: World
     assert (place.location, place.rationale) == ("Market square", "Saturday footfall.")
 
 
+def _problems(html: str) -> list[str]:
+    """The items of the page's list of problems (empty when it has none)."""
+    found = re.search(r'<div class="problems" role="alert">(.*?)</div>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
 def test_an_incomplete_authority_lists_what_is_missing(world: World) -> None:
     client = world.client()
     token = log_in(client, "bob")
-    response = client.post(
-        f"/deployments/{world.live}/authorise", data={"csrf_token": token, "threshold": "x"}
-    )
-    assert response.status_code == 422
-    assert "threshold" in response.text
+    page = f"/deployments/{world.live}/authorise"
+    bad = client.post(page, data={"csrf_token": token, "threshold": "x"})
+    assert bad.status_code == 422
+    assert any("threshold" in p and "valid number" in p for p in _problems(bad.text))
+    valid = client.post(page, data={"csrf_token": token, "threshold": "0.5"})
+    assert valid.status_code == 422  # still incomplete, but the threshold is no longer a problem
+    assert _problems(valid.text) and not any("threshold" in p for p in _problems(valid.text))
 
 
 def test_failed_logins_are_throttled(world: World) -> None:

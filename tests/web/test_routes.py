@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from webkit import ONE_PER_ROLE, World, log_in
+from web_world import ONE_PER_ROLE, World, log_in
 
 from openlfr.domain.roles import Role
 from openlfr.web.app import create_app

@@ -7,15 +7,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import replace
+import os
+from datetime import timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from webkit import World, log_in
+from web_world import World, log_in, raise_alert
 
+from govkit import END, Flow, add_people
 from openlfr.domain.register import REGISTER_COLUMNS
+from openlfr.services import alerts
+from openlfr.store.db import open_database
+from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import Vault
 from openlfr.web.app import create_app
+from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings, parse_sources
 from openlfr.web.uploads import safe_name
+from timing import HeldClock, threads_named
 
 
 def test_upload_names_stay_in_the_folder() -> None:
@@ -83,13 +92,28 @@ def test_register_exports_have_the_mps_columns(world: World) -> None:
     assert "nosniff" in exported.headers["x-content-type-options"]
 
 
-def test_retention_runs_while_the_app_is_up(world: World) -> None:
-    settings = replace(WebSettings(secure_cookies=False), run_retention=True)
-    app = create_app(settings, world.database, world.live_state)
-    with TestClient(app):
-        scheduler = app.state.retention
-        assert scheduler is not None and scheduler._thread.is_alive()
-    assert scheduler._thread is None
+def test_retention_runs_while_the_app_is_up(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'retention.db'}")
+    uow, vault = UnitOfWork(database.sessions), Vault(os.urandom(32))
+    add_people(uow)
+    flow = Flow(uow)
+    ref = flow.live()
+    with uow:
+        deployment_id = uow.deployments.named(ref).id
+    raise_alert(database, vault, deployment_id)
+    flow.closed(ref)
+    clock = HeldClock(END + timedelta(days=32))  # past every alert's retention period
+    settings = WebSettings(secure_cookies=False, run_retention=True, retention_interval_seconds=0)
+    app = create_app(settings, database, LiveState(vault=vault), clock)
+    try:
+        with TestClient(app):
+            assert clock.first_run_done.wait(60), "retention never ran"
+            assert alerts.list_alerts(uow, ref) == []  # the alert is gone while the app is up
+            clock.release()
+        assert not threads_named("retention")  # and the schedule stops with the app
+    finally:
+        clock.release()
+        database.dispose()
 
 
 def test_no_equitability_evidence_is_a_warning(world: World) -> None:

@@ -46,6 +46,12 @@ class TemplateIndex:
         runs = np.diff(np.append(self._starts, self.template_count))
         np.savez(path, subjects=np.repeat(self._subjects, runs), templates=self._templates)
 
+    @classmethod
+    def load(cls, path: Path) -> TemplateIndex:
+        """An index written by `save` (no pickled objects are read)."""
+        with np.load(path, allow_pickle=False) as saved:
+            return cls([str(s) for s in saved["subjects"]], saved["templates"])
+
     def scores(self, probes: np.ndarray) -> np.ndarray:
         """Best score of each probe (rows) against each subject (columns)."""
         probes = np.atleast_2d(np.asarray(probes, dtype=np.float32))

@@ -13,6 +13,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from openlfr import bootstrap
+from openlfr.distributed.broker import BrokerError
 from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.store.uow import UnitOfWork
@@ -54,6 +55,9 @@ def refusals(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from exc
         except VaultError as exc:
             typer.echo(f"vault: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        except BrokerError as exc:
+            typer.echo(f"broker: {exc}", err=True)
             raise typer.Exit(2) from exc
 
     return wrapper

@@ -38,6 +38,7 @@ def _until_signalled(stop: Callable[[], None]) -> None:
 
 
 @app.command("worker")
+@refusals
 def worker(
     deployment: Annotated[
         DeploymentRef,

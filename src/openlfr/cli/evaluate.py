@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from openlfr import __version__
 from openlfr.biometrics.batch import default_workers, main_faces
 from openlfr.biometrics.embedder import SFACE_SPEC
-from openlfr.cli._shared import unit_of_work
+from openlfr.cli._shared import refusals, unit_of_work
 from openlfr.eval.equitability import measure_equitability, read_demographics
 from openlfr.eval.identification import score, split_folder
 from openlfr.eval.video import load_truth
@@ -104,6 +104,7 @@ def video(
 
 
 @app.command("equitability")
+@refusals
 def equitability(
     folder: Annotated[Path, typer.Argument(help="One subfolder per identity.", exists=True)],
     demographics: Annotated[

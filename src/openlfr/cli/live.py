@@ -45,7 +45,7 @@ def run(
     stopped, its window ends, or Ctrl-C. Alerts go to the database (images encrypted); metrics
     are saved as it runs. With a broker (OPENLFR_BROKER_URL) the same engine is split: this
     process decides and records, and `openlfr worker` processes on any host run the cameras."""
-    sources = dict(spec.split("=", 1) for spec in camera)
+    sources = camera_sources(camera)
     if broker:
         serve_matcher(ref, broker, threshold, partitions, namespace, (by, sources))
         return
@@ -68,6 +68,14 @@ def run(
             f"{metrics.reconnects} reconnects {metrics.error}"
         )
     typer.echo(f"stopped: {engine.stop_reason or 'the sources ended'}")
+
+
+def camera_sources(specs: list[str]) -> dict[str, str]:
+    """CAMERA_ID=SOURCE options as a mapping; anything else is a usage error."""
+    malformed = [spec for spec in specs if "=" not in spec.strip("=")]
+    if malformed:
+        raise typer.BadParameter(f"{malformed[0]!r}: give CAMERA_ID=SOURCE", param_hint="--camera")
+    return dict(spec.split("=", 1) for spec in specs)
 
 
 @simulate_app.command("walkpast")

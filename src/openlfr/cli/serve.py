@@ -7,14 +7,16 @@ from typing import Annotated
 import typer
 
 from openlfr.cli._shared import ActingAs, refusals, unit_of_work
+from openlfr.store.vault import Vault
 
 app = typer.Typer()
 
 
 @app.command("serve")
+@refusals
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the console. Behind HTTPS keep secure cookies (the default); for plain
     http://127.0.0.1 in development set OPENLFR_SECURE_COOKIES=0. Retention runs every
@@ -28,6 +30,7 @@ def serve(
     from openlfr.web.app import create_app
     from openlfr.web.settings import WebSettings
 
+    Vault.from_environment()  # retention and alert images need it: refuse now, not at start-up
     settings = replace(WebSettings.from_environment(), run_retention=True)
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, log_level="info")
 

@@ -9,6 +9,7 @@ are the direct control interface (e.g. for the console)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -59,12 +60,14 @@ class LiveEngine:
         metrics_sink: MetricsSink | None = None,
         faces: Callable[[EngineSettings], FaceEngine] = default_faces,
         decider: Callable[[str], MatchDecider] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`decider(camera)` replaces the in-process `Matcher` (a camera worker's broker
-        client); the decision logic itself is the same `Matcher` on the other side."""
+        client); the decision logic itself is the same `Matcher` on the other side. `clock`
+        (seconds) runs the timeline in real-time pacing and before the first frame."""
         self.watchlist, self.desk, self.gate, self.settings = watchlist, desk, gate, settings
         self.metrics_sink = metrics_sink
-        self.timeline = Timeline(start, settings.pacing)
+        self.timeline = Timeline(start, settings.pacing, clock)
         decider = decider or (lambda _: Matcher(watchlist, settings.threshold, settings.rule))
         self.pipelines = {
             camera: CameraPipeline(
@@ -88,6 +91,7 @@ class LiveEngine:
 
     def start(self) -> None:
         """Ask the gate for every camera first (RunRefused: nothing starts), then run them."""
+        self.timeline.begin()
         now = self.timeline.now(None)
         for camera in self.pipelines:
             permit = self._ask(camera, now)

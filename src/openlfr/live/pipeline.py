@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -46,14 +47,23 @@ class Stopped(Exception):
     """The camera must stop (stop asked, window over, gate refused); the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Timeline:
-    """Turns source seconds into datetimes: video time (every frame, deterministic) or wall
-    time (real-time pacing)."""
+    """Turns source seconds into datetimes: video time (every frame, deterministic) or time on
+    `clock` since `begin()` (real-time pacing; also the time before the first frame)."""
 
     start: datetime
     pacing: Pacing
-    started: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.begin()
+
+    def begin(self) -> None:
+        """Time starts now: the engine calls this when its cameras start, after its models
+        have loaded, so loading never eats into the deployment's window."""
+        self.started = self.clock()
 
     def at(self, seconds: float) -> datetime:
         return self.start + timedelta(seconds=seconds)
@@ -61,7 +71,7 @@ class Timeline:
     def now(self, frame: Frame | None) -> datetime:
         if self.pacing is Pacing.VIDEO and frame is not None:
             return self.at(frame.at)
-        return self.at(time.monotonic() - self.started)
+        return self.at(self.clock() - self.started)
 
 
 class _MetricsReport:

@@ -5,8 +5,9 @@ as JSON with a status that says what kind of refusal it was."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -92,6 +93,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             lambda: UnitOfWork(database.sessions),
             app.state.live.vault(),
             settings.retention_interval_seconds,
+            app.state.clock,
         )
         app.state.retention.start()
     if app.state.broker is not None:
@@ -116,8 +118,10 @@ def create_app(
     settings: WebSettings | None = None,
     database: Database | None = None,
     live: LiveState | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> FastAPI:
-    """`live` is shared with an in-process live engine (its alert hub, vault and previews)."""
+    """`live` is shared with an in-process live engine (its alert hub, vault and previews);
+    `clock` is the time the retention schedule deletes by."""
     settings = settings or WebSettings.from_environment()
     app = FastAPI(
         title="OpenLFR",
@@ -129,6 +133,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.database = database or bootstrap.database(settings.database_url)
     app.state.live = live or LiveState()
     app.state.engines = Engines(app.state.live)

@@ -1,4 +1,5 @@
-"""Test kit: watchlist CSVs built from real photos in the shared data."""
+"""Watchlist records for the tests: CSVs built from real photos in the shared data, and a pool
+of them imported through the service."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openlfr.domain.watchlist_csv import COLUMNS
+from openlfr.services.watchlist_import import ImportReport, import_records
+from openlfr.store.uow import UnitOfWork
+from openlfr.store.vault import Vault
 
 
 @dataclass
@@ -43,3 +47,15 @@ def write_import(folder: Path, rows: list[Row], files: dict[str, Path]) -> tuple
         for row in rows:
             writer.writerow({c: getattr(row, c) for c in COLUMNS})
     return path, images
+
+
+def pool(
+    uow: UnitOfWork, vault: Vault, data_dir: Path, folder: Path, rows: list[Row]
+) -> ImportReport:
+    """Import rows whose image is 'pN.jpg' (London-set person N) or 'pNs.jpg' (smiling)."""
+    files = {}
+    for row in rows:
+        number = int(row.image[1:].split(".")[0].rstrip("s"))
+        files[row.image] = portrait(data_dir, number, smiling="s." in row.image)
+    csv_path, images = write_import(folder, rows, files)
+    return import_records(uow, "alice", csv_path, images, vault, workers=1)
