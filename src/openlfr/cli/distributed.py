@@ -16,9 +16,11 @@ import typer
 from openlfr.cli._shared import Key, _database, refusals, unit_of_work
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
 from openlfr.distributed.matcher_service import assemble
+from openlfr.distributed.status_server import StatusServer
 from openlfr.distributed.worker import Worker
 from openlfr.live.engine import EngineSettings
 from openlfr.live.sources import Pacing
+from openlfr.live.telemetry import process_telemetry
 from openlfr.services import deployments
 from openlfr.services.operations import start_cameras
 from openlfr.services.watchlists import load_live_watchlist
@@ -53,6 +55,12 @@ def worker(
     detect_side: Annotated[int, typer.Option(help="Longest side the detector sees.")] = 640,
     hold_seconds: Annotated[float, typer.Option(help="Crops kept after a track ends.")] = 10.0,
     heartbeat: Annotated[float, typer.Option(help="Seconds before a silent worker is dead.")] = 3.0,
+    status_port: Annotated[
+        int, typer.Option(help="Serve /healthz and /metrics on this port (0: no server).")
+    ] = 0,
+    status_host: Annotated[str, typer.Option(help="Address the status server binds.")] = (
+        "127.0.0.1"
+    ),
 ) -> None:
     """Run the camera stages for the cameras assigned to this worker; publish only sealed
     best-shot templates. Needs OPENLFR_BROKER_KEY; no database, no watchlist."""
@@ -77,6 +85,11 @@ def worker(
         loop,
     )
     _until_signalled(runner.stop)
+    status = None
+    if status_port:
+        status = StatusServer(status_host, status_port, process_telemetry(), runner.health)
+        status.start()
+        typer.echo(f"status on http://{status_host}:{status.port}/healthz and /metrics")
     typer.echo(f"worker {runner.id} for {deployment}")
     try:
         runner.run()
@@ -85,6 +98,9 @@ def worker(
         raise typer.Exit(3) from refusal
     except KeyboardInterrupt:
         runner.stop()
+    finally:
+        if status is not None:
+            status.stop()
 
 
 @app.command("matcher")

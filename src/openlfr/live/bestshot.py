@@ -47,8 +47,10 @@ def shot_score(track: Track, quality: QualityReport) -> float:
 class TrackShots:
     """One track's shots: when to template, and the best one so far."""
 
-    def __init__(self, policy: ShotPolicy) -> None:
+    def __init__(self, policy: ShotPolicy, first_at: float = 0.0) -> None:
         self.policy = policy
+        self.first_at = first_at
+        """Source seconds when the track was first detected (alert latency counts from it)."""
         self.templated = 0
         self.last_template_at = float("-inf")
         self.last_template_score = 0.0

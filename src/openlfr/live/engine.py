@@ -24,6 +24,7 @@ from openlfr.live.gate import Gate
 from openlfr.live.matcher import DecisionRule, MatchDecider, Matcher, Watchlist
 from openlfr.live.pipeline import CameraPipeline, Desk, Stopped, Timeline
 from openlfr.live.sources import FrameSource, Pacing
+from openlfr.live.telemetry import Telemetry
 
 
 class MetricsSink(Protocol):
@@ -59,6 +60,7 @@ class LiveEngine:
         metrics_sink: MetricsSink | None = None,
         faces: Callable[[EngineSettings], FaceEngine] = default_faces,
         decider: Callable[[str], MatchDecider] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """`decider(camera)` replaces the in-process `Matcher` (a camera worker's broker
         client); the decision logic itself is the same `Matcher` on the other side."""
@@ -75,6 +77,7 @@ class LiveEngine:
                 desk,
                 self.timeline,
                 settings.shots,
+                telemetry,
             )
             for camera, source in cameras.items()
         }

@@ -26,6 +26,7 @@ from openlfr.live.desk import Offer
 from openlfr.live.matcher import Match, MatchDecider, TrackTemplate
 from openlfr.live.privacy import blurred_preview, wipe
 from openlfr.live.sources import Frame, FrameSource, Pacing
+from openlfr.live.telemetry import Telemetry, process_telemetry
 from openlfr.live.tracker import Track, Tracker
 
 
@@ -89,10 +90,17 @@ class CameraPipeline:
         desk: Desk,
         timeline: Timeline,
         shots: ShotPolicy | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.camera, self.source, self.faces = camera, source, faces
         self.matcher, self.desk, self.timeline = matcher, desk, timeline
         self.policy = shots or ShotPolicy()
+        telemetry = telemetry or process_telemetry()
+        self._processed = telemetry.frames_processed.labels(camera)
+        self._dropped = telemetry.frames_dropped.labels(camera)
+        self._detection = telemetry.detection_seconds.labels(camera)
+        self._templating = telemetry.template_seconds.labels(camera)
+        self._latency = telemetry.alert_latency_seconds.labels(camera)
         self.metrics = CameraMetrics(camera=camera, run=new_run())
         self.lock = threading.Lock()
         self.tracker = Tracker(camera)
@@ -115,6 +123,7 @@ class CameraPipeline:
                 with self.lock:
                     self.metrics.frames_dropped += frame.dropped_before
                     self.metrics.updated_at = now
+                self._dropped.inc(frame.dropped_before)
                 if not control.running(self.camera, now):
                     continue
                 self._process(frame, now)
@@ -137,7 +146,9 @@ class CameraPipeline:
         return blurred_preview(view[0], view[1], self._alerted)
 
     def _process(self, frame: Frame, now: datetime) -> None:
-        update = self.tracker.update(self.faces.detect(frame.image), frame.at)
+        with self._detection.time():
+            faces = self.faces.detect(frame.image)
+        update = self.tracker.update(faces, frame.at)
         self._take_decisions(frame, now)
         for track in update.active:
             if track.id not in self._alerted and track.face.score >= MIN_RECOGNITION_SCORE:
@@ -148,12 +159,13 @@ class CameraPipeline:
         with self.lock:
             self.metrics.frames_processed += 1
             self.metrics.faces_seen = self._seen
+        self._processed.inc()
         self._view = (frame.image, update.active)
 
     def _sample(self, frame: Frame, track: Track, now: datetime) -> None:
         shots = self._shots.get(track.id)
         if shots is None:
-            shots = self._shots[track.id] = TrackShots(self.policy)
+            shots = self._shots[track.id] = TrackShots(self.policy, track.first_at)
             self._seen += 1
         embedder = self.faces.embedder
         aligned = embedder.align(frame.image, track.face)
@@ -162,7 +174,8 @@ class CameraPipeline:
             score = shot_score(track, quality)
             shots.offer(frame.image, track, frame.index, frame.at, score)
             if shots.wants_template(frame.at, score):
-                template = embedder.embed(aligned, probe=True)
+                with self._templating.time():
+                    template = embedder.embed(aligned, probe=True)
                 shots.templated_at(frame.at, score)
                 match = self.matcher.consider(TrackTemplate(self.camera, track.id, template))
                 if match is not None:
@@ -196,6 +209,7 @@ class CameraPipeline:
         )
         self._alerted.add(match.track)
         self.matcher.forget(match.track)
+        self._latency.observe(max(0.0, frame.at - shots.first_at))
         if alert is not None and alert.track == match.track:
             with self.lock:
                 self.metrics.alerts += 1
