@@ -65,7 +65,11 @@ class BrokerMatcher:
 
     def consider(self, message: TrackTemplate) -> Match | None:
         self.link.publisher.template(
-            self.link.camera, self.link.wire(message.track), message.template
+            self.link.camera,
+            self.link.wire(message.track),
+            message.template,
+            message.at,
+            message.quality,
         )
         wipe(message.template)
         return None

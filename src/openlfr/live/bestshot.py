@@ -17,10 +17,10 @@ from openlfr.live.tracker import Track
 
 @dataclass(frozen=True)
 class ShotPolicy:
-    max_templates: int = 3
-    min_interval: float = 0.16
+    max_templates: int = 8
+    min_interval: float = 0.08
     """Seconds of source time between two templates of one track."""
-    min_gain: float = 1.2
+    min_gain: float = 1.15
     """A further template only from a shot this much better than the last one templated (a
     person walking towards the camera gets a template as their face grows)..."""
     refresh_after: float = 0.5
@@ -42,6 +42,19 @@ def shot_score(track: Track, quality: QualityReport) -> float:
     """Bigger, sharper, better-detected faces make better shots (Frigate weighs by size too)."""
     sharp = min(1.0, quality.value("sharpness") / 100.0)
     return track.face.height * track.face.score * (0.5 + 0.5 * sharp)
+
+
+#: Face height (px) from which a shot counts in full as evidence; smaller shots count less.
+FULL_QUALITY_HEIGHT = 80.0
+
+
+def shot_quality(track: Track, quality: QualityReport) -> float:
+    """A shot's worth as evidence, 0.5 to 1: small, blurred or poorly detected faces give
+    less reliable scores (genuine ones fall, and small faces look more alike)."""
+    size = min(1.0, track.face.height / FULL_QUALITY_HEIGHT)
+    sharp = min(1.0, quality.value("sharpness") / 60.0)
+    detected = min(1.0, (track.face.score - 0.5) / 0.4)
+    return max(0.5, min(1.0, 0.5 + 0.5 * size * sharp * detected))
 
 
 class TrackShots:

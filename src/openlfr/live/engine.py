@@ -20,8 +20,9 @@ from openlfr.domain.errors import RunRefused
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.run_gate import RunPermit
 from openlfr.live.bestshot import ShotPolicy
+from openlfr.live.decision import DecisionRule
 from openlfr.live.gate import Gate
-from openlfr.live.matcher import DecisionRule, MatchDecider, Matcher, Watchlist
+from openlfr.live.matcher import MatchDecider, Matcher, Watchlist
 from openlfr.live.pipeline import CameraPipeline, Desk, Stopped, Timeline
 from openlfr.live.sources import FrameSource, Pacing
 from openlfr.live.telemetry import Telemetry

@@ -16,18 +16,21 @@ from typing import Protocol
 
 import numpy as np
 
-from openlfr.biometrics.detector import MIN_RECOGNITION_SCORE
+from openlfr.biometrics.detector import MIN_RECOGNITION_SCORE, Face
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.quality import LIVE_PROBE, assess
 from openlfr.domain.alerts import Alert
 from openlfr.domain.metrics import CameraMetrics, new_run
-from openlfr.live.bestshot import ShotPolicy, TrackShots, shot_score
+from openlfr.live.bestshot import ShotPolicy, TrackShots, shot_quality, shot_score
 from openlfr.live.desk import Offer
 from openlfr.live.matcher import Match, MatchDecider, TrackTemplate
 from openlfr.live.privacy import blurred_preview, wipe
 from openlfr.live.sources import Frame, FrameSource, Pacing
 from openlfr.live.telemetry import Telemetry, process_telemetry
 from openlfr.live.tracker import Track, Tracker
+
+#: Faces smaller than this on the detector's downscaled frame are detected again at full size.
+REFINE_BELOW = 40.0
 
 
 class Control(Protocol):
@@ -151,7 +154,10 @@ class CameraPipeline:
         update = self.tracker.update(faces, frame.at)
         self._take_decisions(frame, now)
         for track in update.active:
-            if track.id not in self._alerted and track.face.score >= MIN_RECOGNITION_SCORE:
+            if track.id in self._alerted:
+                continue
+            track.face = self._refined(frame, track.face) or track.face
+            if track.face.score >= MIN_RECOGNITION_SCORE:
                 self._sample(frame, track, now)
         for track in update.ended:
             self._end(track, frame, now)
@@ -161,6 +167,18 @@ class CameraPipeline:
             self.metrics.faces_seen = self._seen
         self._processed.inc()
         self._view = (frame.image, update.active)
+
+    def _refined(self, frame: Frame, face: Face) -> Face | None:
+        """A face the downscaled detection saw small (below `REFINE_BELOW` px there) but that is
+        big enough to search at full size is detected again in its region at full resolution:
+        its score and landmarks then show what it really is, a few frames earlier."""
+        detector = self.faces.detector
+        scale = min(1.0, detector.max_side / max(frame.image.shape[:2]))
+        small = face.height * scale < REFINE_BELOW
+        if not small or face.height < 0.9 * LIVE_PROBE.min_face_height:
+            return None
+        with self._detection.time():
+            return detector.refine(frame.image, face)
 
     def _sample(self, frame: Frame, track: Track, now: datetime) -> None:
         shots = self._shots.get(track.id)
@@ -177,7 +195,10 @@ class CameraPipeline:
                 with self._templating.time():
                     template = embedder.embed(aligned, probe=True)
                 shots.templated_at(frame.at, score)
-                match = self.matcher.consider(TrackTemplate(self.camera, track.id, template))
+                message = TrackTemplate(
+                    self.camera, track.id, template, frame.at, shot_quality(track, quality)
+                )
+                match = self.matcher.consider(message)
                 if match is not None:
                     self._alert(match, shots, frame, now)
         wipe(aligned)
