@@ -1,7 +1,8 @@
 """Per track: which shots are good enough to search, and the best one to show the operator.
 
-Templates cost two SFace forwards each, so a track gets at most `max_templates`, spaced out in
-time, and only from faces the model can recognise (detector score >= 0.8, LIVE_PROBE quality).
+Templates cost one or two SFace forwards each (`ShotPolicy.mirror`), so a track gets at most
+`max_templates`, spaced out in time, each from a better shot than the last, and only from faces
+the model can recognise (detector score >= 0.8, LIVE_PROBE quality).
 The best shot's crop is kept in memory for the alert image and wiped when the track ends."""
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class ShotPolicy:
     refresh_after: float = 0.5
     """...or, for someone who stays at one distance (turning their head, on a stage), from any
     good shot this many seconds after the last template."""
+    mirror: bool = True
+    """Average each probe template with its mirror image (a second SFace forward)."""
 
 
 @dataclass

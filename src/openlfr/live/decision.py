@@ -7,8 +7,9 @@ for that subject, worth `quality x (1 + (score - threshold) / strong_margin)`: a
 shot just at the threshold is worth 1, one a `strong_margin` above it 2, and a small, blurred or
 poorly detected shot (quality down to 0.5) less. A subject is decided once its evidence reaches
 `needed` and leads every other subject's by `lead` (a track whose shots point at two people
-waits); when the track ends, the smaller `at_end` suffices for the leader. No shot below the threshold ever counts, so the
-approved threshold stays the floor. Pure: the matcher keeps the evidence, this decides on it."""
+waits); when the track ends, the smaller `at_end` suffices for the leader. No shot below the
+threshold ever counts, so the approved threshold stays the floor. Pure: the matcher keeps the
+evidence, this decides on it."""
 
 from __future__ import annotations
 

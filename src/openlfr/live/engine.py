@@ -23,7 +23,7 @@ from openlfr.live.bestshot import ShotPolicy
 from openlfr.live.decision import DecisionRule
 from openlfr.live.gate import Gate
 from openlfr.live.matcher import MatchDecider, Matcher, Watchlist
-from openlfr.live.pipeline import CameraPipeline, Desk, Stopped, Timeline
+from openlfr.live.pipeline import CameraPipeline, Desk, ScanPolicy, Stopped, Timeline
 from openlfr.live.sources import FrameSource, Pacing
 from openlfr.live.telemetry import Telemetry
 
@@ -42,6 +42,7 @@ class EngineSettings:
     metrics_seconds: float = 30.0
     shots: ShotPolicy = field(default_factory=ShotPolicy)
     rule: DecisionRule = field(default_factory=DecisionRule)
+    scan: ScanPolicy = field(default_factory=ScanPolicy)
 
 
 def default_faces(settings: EngineSettings) -> FaceEngine:
@@ -79,6 +80,7 @@ class LiveEngine:
                 self.timeline,
                 settings.shots,
                 telemetry,
+                settings.scan,
             )
             for camera, source in cameras.items()
         }

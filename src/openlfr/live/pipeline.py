@@ -33,6 +33,17 @@ from openlfr.live.tracker import Track, Tracker
 REFINE_BELOW = 40.0
 
 
+@dataclass(frozen=True)
+class ScanPolicy:
+    """How often the whole frame is searched for faces. Between two full detections only the
+    regions of the tracks still undecided are searched (one small net each), so a busy camera
+    costs a fraction of a full detection per frame; a new face is found at the next full one."""
+
+    full_every: int = 1
+    """Frames per full detection (1: every frame). Keep `full_every / fps` well under the
+    tracker's patience (0.6 s), or a decided track would end and start again."""
+
+
 class Control(Protocol):
     def running(self, camera: str, now: datetime) -> bool:
         """True to process this frame, False to hold (paused); raises `Stopped` to end."""
@@ -94,10 +105,13 @@ class CameraPipeline:
         timeline: Timeline,
         shots: ShotPolicy | None = None,
         telemetry: Telemetry | None = None,
+        scan: ScanPolicy | None = None,
     ) -> None:
         self.camera, self.source, self.faces = camera, source, faces
         self.matcher, self.desk, self.timeline = matcher, desk, timeline
         self.policy = shots or ShotPolicy()
+        self.scan = scan or ScanPolicy()
+        self._since_full = self.scan.full_every
         telemetry = telemetry or process_telemetry()
         self._processed = telemetry.frames_processed.labels(camera)
         self._dropped = telemetry.frames_dropped.labels(camera)
@@ -149,14 +163,16 @@ class CameraPipeline:
         return blurred_preview(view[0], view[1], self._alerted)
 
     def _process(self, frame: Frame, now: datetime) -> None:
-        with self._detection.time():
-            faces = self.faces.detect(frame.image)
+        full = self._since_full + frame.dropped_before + 1 >= self.scan.full_every
+        self._since_full = 0 if full else self._since_full + 1 + frame.dropped_before
+        faces = self._detect_full(frame) if full else self._detect_regions(frame)
         update = self.tracker.update(faces, frame.at)
         self._take_decisions(frame, now)
         for track in update.active:
             if track.id in self._alerted:
                 continue
-            track.face = self._refined(frame, track.face) or track.face
+            if full:
+                track.face = self._refined(frame, track.face) or track.face
             if track.face.score >= MIN_RECOGNITION_SCORE:
                 self._sample(frame, track, now)
         for track in update.ended:
@@ -167,6 +183,23 @@ class CameraPipeline:
             self.metrics.faces_seen = self._seen
         self._processed.inc()
         self._view = (frame.image, update.active)
+
+    def _detect_full(self, frame: Frame) -> list[Face]:
+        with self._detection.time():
+            return self.faces.detect(frame.image)
+
+    def _detect_regions(self, frame: Frame) -> list[Face]:
+        """Each undecided track's face found again in its region (decided tracks wait for the
+        next full detection, well within the tracker's patience)."""
+        found = []
+        for track in self.tracker.tracks.values():
+            if track.id in self._alerted:
+                continue
+            with self._detection.time():
+                face = self.faces.detector.refine(frame.image, track.face)
+            if face is not None:
+                found.append(face)
+        return found
 
     def _refined(self, frame: Frame, face: Face) -> Face | None:
         """A face the downscaled detection saw small (below `REFINE_BELOW` px there) but that is
@@ -193,7 +226,7 @@ class CameraPipeline:
             shots.offer(frame.image, track, frame.index, frame.at, score)
             if shots.wants_template(frame.at, score):
                 with self._templating.time():
-                    template = embedder.embed(aligned, probe=True)
+                    template = embedder.embed(aligned, probe=True, mirror=self.policy.mirror)
                 shots.templated_at(frame.at, score)
                 message = TrackTemplate(
                     self.camera, track.id, template, frame.at, shot_quality(track, quality)
