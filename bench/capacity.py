@@ -4,11 +4,13 @@ N cameras (walk-pasts of different seeds, 1080p 25 fps, from `openlfr simulate w
 bench/walkpast_latency.py for the commands) run in one engine with real-time pacing. Per N:
 TPIR, latency median and p95 (video seconds), the share of frames taken in time (the rest were
 dropped, never queued), full detections per second, and CPU (cores busy on average). The
-watchlist is each video's own 50 (its walkers and 40 others), united. Beside it the physical
+watchlist is each video's own 50 (its walkers and 40 others), united; the threshold the
+calibration gives its size for 1 false alert per 1,000 passers-by. Beside it the physical
 floor: what decoding every frame and one full detection per frame cost here.
 
-    python bench/capacity.py var/walkpast/s1-1080 var/walkpast/s2-1080 var/walkpast/s3-1080 \\
-        var/walkpast/s4-1080 --cameras 1 2 3 4 [--full-every 3] [--no-mirror]
+    W=test-artifacts/walkpast
+    python bench/capacity.py $W/s1-1080 $W/s2-1080 $W/s3-1080 $W/s4-1080 --cameras 1 2 3 4 \\
+        [--full-every 3] [--mirror]
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from openlfr.live.matcher import FrozenWatchlist
 from openlfr.live.pipeline import ScanPolicy
 from openlfr.live.sources import Pacing, VideoFile
 from openlfr.live.telemetry import Telemetry
-from walkpast_latency import _latencies, pooled, watchlist_of
+from walkpast_latency import _latencies, calibrated_threshold, pooled, watchlist_of
 
 
 class DeskPerCamera:
@@ -80,6 +82,9 @@ def run(folders: list[Path], settings: EngineSettings, out: Path) -> dict[str, A
     truths = {f"cam-{i + 1}": load_truth(f / "truth.json") for i, f in enumerate(folders)}
     parts = [watchlist_of(truths[c], f, 50).index for c, f in zip(truths, folders, strict=True)]
     watchlist = FrozenWatchlist(TemplateIndex.union(parts), "bench:capacity")
+    if settings.threshold <= 0:  # the calibrated one for this watchlist's size
+        size = watchlist.index.subject_count
+        settings = replace(settings, threshold=calibrated_threshold(size, 1e-3))
     sinks = {camera: JsonlAlertSink(out / f"{camera}.alerts.jsonl") for camera in truths}
     for camera in truths:
         (out / f"{camera}.alerts.jsonl").write_text("")
@@ -119,6 +124,7 @@ def run(folders: list[Path], settings: EngineSettings, out: Path) -> dict[str, A
     )
     return {
         "cameras": len(folders),
+        "threshold": settings.threshold,
         **pooled(runs),
         "processed_share_mean": round(float(np.mean([r["processed_share"] for r in runs])), 3),
         "detections_per_camera_second": round(detections / wall / len(folders), 1),
@@ -130,9 +136,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--cameras", type=int, nargs="+", default=[1, 2, 3, 4])
-    parser.add_argument("--threshold", type=float, default=0.45)
+    parser.add_argument("--threshold", type=float, default=0.0, help="0: calibrated")
     parser.add_argument("--full-every", type=int, default=1)
-    parser.add_argument("--no-mirror", action="store_true")
+    parser.add_argument("--mirror", action="store_true", help="two forwards per live probe")
     parser.add_argument("--max-templates", type=int, default=ShotPolicy.max_templates)
     parser.add_argument("--out", type=Path, default=Path("var/bench/capacity"))
     args = parser.parse_args()
@@ -140,11 +146,11 @@ def main() -> None:
     settings = EngineSettings(
         threshold=args.threshold,
         scan=ScanPolicy(full_every=args.full_every),
-        shots=replace(ShotPolicy(), mirror=not args.no_mirror, max_templates=args.max_templates),
+        shots=replace(ShotPolicy(), mirror=args.mirror, max_templates=args.max_templates),
     )
     variant = {
         "full_every": args.full_every,
-        "mirror": not args.no_mirror,
+        "mirror": args.mirror,
         "max_templates": args.max_templates,
     }
     print(json.dumps({"floor": floor(args.folders[0] / "walkpast.mp4", settings.detect_side)}))

@@ -9,12 +9,13 @@ Real-time pacing by default, as live. Prints one JSON line per run and a total p
 `--record FILE` also writes every searched shot (time, quality, best candidates: numbers and
 watchlist subject references only) so decision rules can be replayed without the video.
 
-    for seed in 1 2 3; do for size in 1920x1080 1280x720; do
-      openlfr simulate walkpast ../shared/data/lfw-dev --out var/walkpast/s$seed-$size \\
+    W=test-artifacts/walkpast   # gitignored: generated videos are never committed
+    for seed in 1 2 3 4; do for size in 1920x1080 1280x720; do
+      openlfr simulate walkpast ../shared/data/lfw-dev --out $W/s$seed-${size#*x} \\
         --seconds 30 --watchlisted 10 --watchlist-size 500 --seed $seed --size $size \\
         --min-face 40 --max-face 160 --pairs 0.3 --lanes 3
     done; done
-    python bench/walkpast_latency.py var/walkpast/s* --watchlist 50 500
+    python bench/walkpast_latency.py $W/s[123]-* --watchlist 500 50 [--pacing video]
 """
 
 from __future__ import annotations
