@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The console's design system comes from the npm registry at set-up (assets/), never committed.
+CSS := src/openlfr/web/static/build/openlfr.css
 # The shared data sits beside the project in a developer checkout and in CI.
 export OPENLFR_DATA ?= $(abspath ../shared/data)
 
@@ -14,17 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(CSS): assets/package.json assets/package-lock.json assets/*.scss
+	cd assets && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && npm run --silent build
 
-demo: $(STAMP)
+venv: $(STAMP) $(CSS)
+
+demo: $(STAMP) $(CSS)
 	$(BIN)/openlfr demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(STAMP) $(CSS)
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts assets/node_modules src/openlfr/web/static/build

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import update  # noqa: E402
 
 from govkit import Flow, add_people  # noqa: E402
-from openlfr.services.watchlist_import import COLUMNS, import_records  # noqa: E402
+from openlfr.domain.watchlist_csv import COLUMNS  # noqa: E402
+from openlfr.services.watchlist_import import import_records  # noqa: E402
 from openlfr.services.watchlists import build_snapshot  # noqa: E402
 from openlfr.store.db import open_database  # noqa: E402
 from openlfr.store.uow import UnitOfWork  # noqa: E402

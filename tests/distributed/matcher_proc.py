@@ -1,6 +1,6 @@
-"""A matcher process for the tests: `openlfr matcher` as assembled by the CLI, except that the
-watchlist comes from a file (test data, not an imported snapshot) and the clock runs inside the
-test deployment's window.
+"""A matcher process for the tests: `openlfr matcher` as `openlfr.bootstrap` wires it, except
+that the watchlist comes from a file (test data, not an imported snapshot) and the clock runs
+inside the test deployment's window.
 
 usage: matcher_proc.py REDIS_URL NAMESPACE DEPLOYMENT MEMBER WATCHLIST.npz PARTITIONS
                       [CAMERA=SOURCE ...]"""
@@ -21,6 +21,8 @@ from openlfr.distributed.broker import BrokerKey, Names, connect
 from openlfr.distributed.matcher_service import assemble
 from openlfr.live.matcher import FrozenWatchlist
 from openlfr.services import deployments
+from openlfr.services.alert_delivery import IdempotentAlertSink
+from openlfr.services.alerts import StoreMetricsSink
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -46,7 +48,8 @@ def main(
         FrozenWatchlist(index, SNAPSHOT),
         0.45,
         lambda: deployments.get_deployment(UnitOfWork(database.sessions), ref),
-        (database, Vault.from_environment(data_dirs=[])),
+        IdempotentAlertSink(database, Vault.from_environment(data_dirs=[])),
+        StoreMetricsSink(database, found.id),
         lambda: START + timedelta(minutes=10, seconds=time.monotonic() - began),
         int(partitions),
         dict(camera.split("=", 1) for camera in cameras),

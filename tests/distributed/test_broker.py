@@ -13,7 +13,6 @@ import pytest
 import redis
 
 from govkit import START
-from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.broker import (
     DECIDE_MAXLEN,
     BrokerError,
@@ -25,6 +24,7 @@ from openlfr.distributed.broker import (
 from openlfr.distributed.wire import Publisher
 from openlfr.domain.alerts import Alert, Sighting
 from openlfr.services import deployments
+from openlfr.services.alert_delivery import IdempotentAlertSink
 from openlfr.services.alerts import list_alerts
 from openlfr.store.db import open_database
 from openlfr.store.uow import UnitOfWork

@@ -47,7 +47,7 @@ def test_an_altered_record_with_a_recomputed_hash_breaks_the_next(
         row = uow.session.get(AuditRow, 7)
         assert row is not None
         row.actor = "mallory"
-        forged = audit._digest(row.prev_hash, row)
+        forged = audit.digest(row.prev_hash, row)
     execute_sql(db, f"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 7")
     result = verify_chain(uow)
     assert (result.ok, result.first_broken) == (False, 8)

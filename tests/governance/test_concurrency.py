@@ -1,5 +1,6 @@
-"""Racing writers: two decisions on one application end with exactly one recorded, and
-concurrent audit appends never fork the chain. Real threads, real connections, both databases."""
+"""Racing writers: two decisions on one application end with exactly one recorded, edits of
+different fields of a draft all land, and concurrent audit appends never fork the chain. Real
+threads, real connections, both databases."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from govkit import T0, Flow, authority
 from openlfr.domain import authorising
+from openlfr.domain.application import Section
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import Deployment, State
 from openlfr.domain.errors import ConcurrentChange, GovernanceError
 from openlfr.domain.roles import Role
 from openlfr.services import deployments
 from openlfr.services.audit import verify_chain
 from openlfr.services.steps import Step, change_deployment
-from openlfr.store import audit
 from openlfr.store.db import Database
 from openlfr.store.tables import AuditRow, DecisionRow
 from openlfr.store.uow import UnitOfWork
+from polling import wait_for
 
 LATER = T0 + timedelta(minutes=30)
 
@@ -90,14 +93,90 @@ def test_interleaved_decisions_lose_no_update(flow: Flow, uow: UnitOfWork, db: D
     assert _decisions(uow) == 1
 
 
+def test_edits_of_different_fields_at_once_lose_none(flow: Flow, db: Database) -> None:
+    """Two people change two fields of Section 1 and a third Section 4, each from the page as
+    it was before any of them saved: every change is kept."""
+    ref = flow.opened()
+    edits = {
+        (Section.PLACE, "location"): "Market square, north side",
+        (Section.PLACE, "rationale"): "The market draws the most footfall on Saturdays.",
+        (Section.NECESSITY, "strict_necessity"): "Three weeks of patrols found no one.",
+    }
+    outcomes = _race(
+        *(
+            lambda s=section, f=field, v=value: deployments.edit_section(
+                UnitOfWork(db.sessions), "alice", ref, s, {f: v}, now=LATER
+            )
+            for (section, field), value in edits.items()
+        )
+    )
+    assert outcomes == [None] * len(edits)
+    draft = deployments.get_deployment(UnitOfWork(db.sessions), ref).draft
+    assert draft.place.location == edits[Section.PLACE, "location"]
+    assert draft.place.rationale == edits[Section.PLACE, "rationale"]
+    assert draft.necessity.strict_necessity == edits[Section.NECESSITY, "strict_necessity"]
+    assert verify_chain(UnitOfWork(db.sessions)).ok
+
+
+def _waiting_for_a_lock(db: Database) -> bool:
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with db.engine.connect() as connection:
+        return bool(connection.scalar(text(query)))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_an_edit_waits_for_one_in_progress_instead_of_failing(flow: Flow, db: Database) -> None:
+    """Force the worst case: a second edit starts while the first holds the draft. It waits
+    (PostgreSQL shows it waiting for the lock), then merges into what the first saved."""
+    ref = flow.opened()
+    holding, release = threading.Event(), threading.Event()
+
+    def first(d: Deployment, step: Step) -> None:
+        authorising.edit_section(d, step.actor, Section.PLACE, {"location": "Market square"})
+        holding.set()
+        release.wait(20)
+
+    def second() -> None:
+        holding.wait(20)
+        deployments.edit_section(
+            UnitOfWork(db.sessions), "alice", ref, Section.PLACE, {"rationale": "Footfall."}
+        )
+
+    own = UnitOfWork(db.sessions)
+    threads_done = _race(
+        lambda: change_deployment(
+            own, "alice", ref, "application.edited", Role.APPLICANT, first, LATER, exclusive=True
+        ),
+        lambda: (
+            wait_for(lambda: _waiting_for_a_lock(db), 20, "the second edit to wait"),
+            release.set(),
+        ),
+        second,
+    )
+    assert threads_done == [None, None, None]
+    place = deployments.get_deployment(UnitOfWork(db.sessions), ref).draft.place
+    assert (place.location, place.rationale) == ("Market square", "Footfall.")
+
+
 def test_concurrent_audit_appends_keep_one_chain(uow: UnitOfWork, db: Database) -> None:
     def append(worker: int) -> Callable[[], object]:
         def run() -> None:
             own = UnitOfWork(db.sessions)
             for n in range(5):
                 with own:
-                    audit.record(
-                        own.session, f"w{worker}", "test", "test.append", "test", str(n), None, n
+                    own.audit.record(
+                        AuditEvent(
+                            actor=f"w{worker}",
+                            role="test",
+                            action="test.append",
+                            entity=Entity("test", str(n)),
+                            after=n,
+                            at=T0 + timedelta(seconds=n),
+                        )
                     )
                     own.commit()
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from govkit import END, SNAPSHOT, START, T0, Flow, authority, form, oral, terms
+from openlfr.domain.application import Section
 from openlfr.domain.authority import DecisionPoint
 from openlfr.domain.command import ChecklistItem, WatchlistImport
 from openlfr.domain.deployment import State
@@ -17,6 +18,7 @@ from openlfr.domain.errors import (
     AuthorityRefused,
     ChecklistIncomplete,
     PermissionRefused,
+    Refusal,
     RunRefused,
     TransitionRefused,
 )
@@ -286,6 +288,23 @@ def test_only_gold_or_silver_starts_the_cameras_and_it_is_recorded(sqlite_flow: 
     assert (started.kind, started.by) == ("cameras started", "sam")
     assert started.reason == "cam-1 on rtsp://10.0.0.5:554/live; threshold 0.45"  # no password
     assert audit_history(u)[-1].action == "cameras.started"
+
+
+def test_a_section_is_edited_only_by_its_applicant_while_a_draft(sqlite_flow: Flow) -> None:
+    ref, u = sqlite_flow.opened(), sqlite_flow.uow
+    before, records = deployments.get_deployment(u, ref).draft, len(audit_history(u))
+    elsewhere = {"location": "Somewhere else"}
+    with pytest.raises(PermissionRefused, match="does not hold the applicant role"):
+        deployments.edit_section(u, "bob", ref, Section.PLACE, elsewhere, now=LATER)
+    with pytest.raises(TransitionRefused, match=re.escape("only the applicant (alice)")):
+        deployments.edit_section(u, "hank", ref, Section.PLACE, elsewhere, now=LATER)
+    with pytest.raises(Refusal, match="greater than or equal to 0"):
+        deployments.edit_section(u, "alice", ref, Section.WATCHLIST, {"approximate_size": -1})
+    assert deployments.get_deployment(u, ref).draft == before
+    assert len(audit_history(u)) == records
+    deployments.submit(u, "alice", ref, now=LATER)
+    with pytest.raises(TransitionRefused, match="is submitted; 'edit' "):
+        deployments.edit_section(u, "alice", ref, Section.PLACE, elsewhere, now=LATER)
 
 
 def test_a_closed_deployment_cannot_be_reopened(sqlite_flow: Flow) -> None:

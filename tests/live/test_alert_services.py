@@ -8,11 +8,10 @@ import pytest
 
 from govkit import START, Flow
 from openlfr.domain.alerts import Alert, AlertRefused, Candidate, Outcome, Sighting, Verdict
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.metrics import CameraMetrics
-from openlfr.services import alerts
-from openlfr.store import audit
-from openlfr.store.alert_tables import AlertRow
+from openlfr.services import alerts, deployments
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
@@ -40,7 +39,11 @@ def _raised(flow: Flow, vault: Vault) -> Alert:
 
 def _id(uow: UnitOfWork, ref: str) -> str:
     with uow:
-        return uow.deployments.get(ref).id
+        return uow.deployments.named(ref).id
+
+
+def _ref(uow: UnitOfWork, alert: Alert) -> DeploymentRef:
+    return deployments.deployment_of(uow, alert.deployment_id).reference
 
 
 def test_the_lifecycle_on_both_databases(flow: Flow, vault: Vault) -> None:
@@ -57,10 +60,10 @@ def test_the_lifecycle_on_both_databases(flow: Flow, vault: Vault) -> None:
         now=AT + timedelta(minutes=3),
     )
     assert done.register_category == "true_alert_confirmed"
-    assert [a.status.value for a in alerts.list_alerts(uow, alert.deployment_id)] == ["concluded"]
+    assert [a.status.value for a in alerts.list_alerts(uow, _ref(uow, alert))] == ["concluded"]
     with uow:
-        actions = [e.action for e in audit.history(uow.session, "alert", alert.id)]
-        assert audit.verify(uow.session).ok
+        actions = [e.action for e in uow.audit.history("alert", alert.id)]
+        assert uow.audit.verify().ok
     assert actions == ["alert.raised", "alert.adjudicated", "alert.engagement_recorded"]
 
 
@@ -102,9 +105,9 @@ def test_the_image_is_encrypted_and_every_view_is_audited(sqlite_flow: Flow, vau
     alert = _raised(sqlite_flow, vault)
     uow = sqlite_flow.uow
     with uow:
-        stored = uow.session.get(AlertRow, alert.id)
-        assert stored is not None and stored.image is not None
-        assert b"pretend best-shot" not in stored.image
+        stored = uow.alerts.image(alert.id)
+        assert stored is not None and stored.ciphertext is not None
+        assert b"pretend best-shot" not in stored.ciphertext
     assert alerts.view_alert_image(uow, "otto", alert.id, vault, now=AT) == IMAGE
     assert alerts.view_alert_image(uow, "eve", alert.id, vault, now=AT) == IMAGE
     with pytest.raises(PermissionRefused):
@@ -112,7 +115,7 @@ def test_the_image_is_encrypted_and_every_view_is_audited(sqlite_flow: Flow, vau
     with uow:
         views = [
             (e.actor, e.role)
-            for e in audit.history(uow.session, "alert", alert.id)
+            for e in uow.audit.history("alert", alert.id)
             if e.action == "alert.image_viewed"
         ]
     assert views == [("otto", "operator"), ("eve", "engagement_officer")]
@@ -130,7 +133,7 @@ def test_sightings_join_the_open_alert_and_metrics_are_kept(
     )
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
     alerts.record_metrics(uow, alert.deployment_id, metrics, now=AT)
-    (kept,) = alerts.camera_metrics(uow, alert.deployment_id)
+    (kept,) = alerts.camera_metrics(uow, _ref(uow, alert))
     assert kept.processed_share == pytest.approx(0.9)
     assert kept.faces_seen == 4  # the same run saved twice is replaced, not added
 
@@ -144,5 +147,5 @@ def test_a_restarted_camera_adds_to_what_its_earlier_run_counted(
     restarted = CameraMetrics(camera="cam-1", run="r2", frames_processed=30, faces_seen=2)
     for run in (first, restarted):
         alerts.record_metrics(sqlite_flow.uow, alert.deployment_id, run, now=AT)
-    (kept,) = alerts.camera_metrics(sqlite_flow.uow, alert.deployment_id)
+    (kept,) = alerts.camera_metrics(sqlite_flow.uow, _ref(sqlite_flow.uow, alert))
     assert (kept.frames_processed, kept.faces_seen, len(kept.gaps)) == (120, 6, 1)

@@ -10,14 +10,9 @@ import pytest
 from govkit import Flow
 from openlfr.biometrics.batch import main_faces
 from openlfr.biometrics.embedder import SFACE_SPEC
+from openlfr.domain.equitability import MIN_SUBJECTS, EquitabilityEvidence, wilson
 from openlfr.domain.errors import PermissionRefused
-from openlfr.eval.equitability import (
-    MIN_SUBJECTS,
-    EquitabilityEvidence,
-    measure_equitability,
-    read_demographics,
-    wilson,
-)
+from openlfr.eval.equitability import measure_equitability, read_demographics
 from openlfr.eval.identification import split_folder
 from openlfr.services import equitability, reports
 

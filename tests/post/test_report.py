@@ -15,7 +15,6 @@ from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.reports.cancellation import render_html
 from openlfr.reports.pdf import cancellation_pdf
 from openlfr.services import deployments, operations, reports
-from openlfr.store import audit
 from openlfr.store.vault import Vault
 
 
@@ -62,4 +61,4 @@ def test_submission_goes_through_the_report_step_and_freezes_the_report(
     assert (later.evaluation, later.lessons) == ("Objective met.", "More signs.")
     operations.publish(uow, "gail", ref, now=CLOSED)
     with uow:
-        assert audit.verify(uow.session).ok
+        assert uow.audit.verify().ok

@@ -13,7 +13,6 @@ from govkit import Flow
 from openlfr.domain.errors import PermissionRefused, TransitionRefused
 from openlfr.services import alerts, reports, retention
 from openlfr.services.redress import redress
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
@@ -48,8 +47,8 @@ def test_retention_deletes_what_is_due_and_keeps_what_is_held(flow: Flow, vault:
     assert [a.id for a in alerts.list_alerts(uow, scripted.reference)] == [ids[0], ids[3]]
 
     with uow:
-        assert audit.verify(uow.session).ok
-        receipts = retention.deleted_alerts(uow.session, scripted.deployment_id)
+        assert uow.audit.verify().ok
+        receipts = retention.deleted_alerts(uow, scripted.deployment_id)
     assert sorted(r.entity_id for r in receipts) == sorted([ids[1], ids[2], ids[4], ids[5]])
     assert all("image_sha256" in r.before and "alert" in r.after for r in receipts)
 

@@ -19,13 +19,14 @@ from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.roles import Actor, Role
 from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services import operations
+from openlfr.services.redress import redress
 from openlfr.services.users import add_user
 from openlfr.services.watchlist_destruction import destroy_due, destroy_for_deployment, receipts
 from openlfr.services.watchlists import build_snapshot, load_live_watchlist, redress_query
-from openlfr.store import audit
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, VaultKeyRow
+from openlfr.store.vault import Vault
+from openlfr.store.vault_keys import VaultKeyRow
 from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
 
 
@@ -60,7 +61,7 @@ def test_destruction_leaves_no_readable_image_or_template_and_a_verified_receipt
     assert receipt.deployment == ref and not receipt.overdue
     assert receipts(uow, snapshot_id) == [receipt]
     with uow:
-        assert audit.verify(uow.session).ok
+        assert uow.audit.verify().ok
         left = uow.session.scalar(select(func.count()).select_from(SnapshotTemplateRow))
         assert left == 0
         snapshot = uow.session.get(SnapshotRow, snapshot_id)
@@ -116,3 +117,14 @@ def test_redress_answers_from_references_after_destruction(
     assert redress_query(uow, "dora", "NOBODY") == []
     with pytest.raises(PermissionRefused):
         redress_query(uow, "gail", "X1")
+    with pytest.raises(PermissionRefused):
+        redress(uow, "gail", "X1")
+    answer = redress(uow, "dora", "X1")
+    assert (answer.watchlists, answer.alerts) == ([entry], [])
+    with uow:
+        asked = uow.audit.history("watchlist_person", "X1")
+    assert [(e.actor, e.action) for e in asked] == [  # one record a question; none if refused
+        ("dora", "watchlist.redress_query"),
+        ("dora", "redress.query"),
+    ]
+    assert asked[1].after == {"deployments": [ref], "alerts": []}

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFilter
-from sqlalchemy import func, select
 from wlkit import Row, portrait, write_import
 
 from openlfr.domain.errors import PermissionRefused
@@ -14,7 +13,6 @@ from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services.watchlist_import import import_records
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
-from openlfr.store.watchlist_tables import WatchlistImageRow, WatchlistRecordRow
 
 
 def _files(data_dir: Path, tmp_path: Path) -> dict[str, Path]:
@@ -70,10 +68,9 @@ def test_mixed_import_reports_each_refused_row_and_stores_only_whole_records(
     assert refused[11, "W9"] == ("image missing.jpg not found",)
     assert refused[12, "W10"][0].startswith("image_source: 'newspaper' is not one of")
     with uow:
-        stored = list(uow.session.scalars(select(WatchlistRecordRow.reference)))
-        images_stored = uow.session.scalar(select(func.count()).select_from(WatchlistImageRow))
-    assert stored == ["W1"]
-    assert images_stored == 1
+        pool = uow.watchlist_pool.sealed()
+    assert [sealed.record.reference for sealed in pool] == ["W1"]
+    assert sum(len(sealed.images) for sealed in pool) == 1
 
 
 def test_all_or_nothing_stores_nothing_when_a_row_is_refused(
@@ -84,7 +81,7 @@ def test_all_or_nothing_stores_nothing_when_a_row_is_refused(
     with pytest.raises(WatchlistRefused, match="line 3"):
         import_records(uow, "alice", csv_path, images, vault, workers=1, all_or_nothing=True)
     with uow:
-        assert uow.session.scalar(select(func.count()).select_from(WatchlistRecordRow)) == 0
+        assert uow.watchlist_pool.sealed() == []
 
 
 def test_only_the_officers_preparing_deployments_may_import(

@@ -11,12 +11,13 @@ from snapkit import pool
 from wlkit import Row
 
 from govkit import Flow, form
+from openlfr.domain.errors import PermissionRefused
 from openlfr.domain.watchlist import WatchlistRefused, snapshot_hash
 from openlfr.services import deployments, operations
-from openlfr.services.watchlist_vetting import resolve_duplicate
+from openlfr.services.watchlist_vetting import resolve_duplicate, withdraw_record
 from openlfr.services.watchlists import build_snapshot, load_live_watchlist
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault
+from openlfr.store.vault import ContainerDestroyed, Vault
 
 
 def test_named_records_outside_the_authority_are_refused(
@@ -69,6 +70,8 @@ def test_the_hash_is_stable_and_changes_when_a_record_changes(
     again = build_snapshot(uow, "gail", ref, vault)
     assert again.snapshot_hash == first.snapshot_hash
     assert again.snapshot_id != first.snapshot_id
+    with uow:  # the first was destroyed as superseded, in the same step
+        assert uow.snapshots.live_ids(uow.deployments.named(ref).id) == [again.snapshot_id]
     pool(uow, vault, data_dir, tmp_path / "b", [Row("H2", "p2s.jpg")])  # a newer image of H2
     changed = build_snapshot(uow, "gail", ref, vault)
     assert changed.snapshot_hash != first.snapshot_hash
@@ -110,6 +113,29 @@ def test_duplicates_are_flagged_and_kept_out_until_a_person_resolves_them(
     assert {e.reference for e in snapshot.excluded} == {"D1", "D2"}
     resolve_duplicate(uow, "alice", "D2", "D1", "Checked: twins, both wanted")
     assert build_snapshot(uow, "gail", ref, vault).size == 3
+
+
+def test_withdrawing_one_of_a_pair_shreds_it_and_lets_the_other_in(
+    sqlite_uow: UnitOfWork, vault: Vault, data_dir: Path, tmp_path: Path
+) -> None:
+    report = pool(
+        sqlite_uow, vault, data_dir, tmp_path, [Row("D1", "p1.jpg"), Row("D2", "p1s.jpg")]
+    )
+    assert [(d.reference_a, d.reference_b) for d in report.duplicates] == [("D1", "D2")]
+    with sqlite_uow:
+        [withdrawn] = sqlite_uow.watchlist_pool.sealed(["D2"])
+    with pytest.raises(PermissionRefused, match="otto needs one of"):
+        withdraw_record(sqlite_uow, "otto", "D2", "Same person as D1", vault)
+    withdraw_record(sqlite_uow, "alice", "D2", "Same person as D1", vault)
+    with pytest.raises(WatchlistRefused, match="D2 is not in the watchlist pool"):
+        withdraw_record(sqlite_uow, "alice", "D2", "Same person as D1", vault)
+    with sqlite_uow:
+        assert sqlite_uow.watchlist_pool.present(["D1", "D2"]) == ["D1"]
+        assert sqlite_uow.duplicates.unresolved() == []
+        with pytest.raises(ContainerDestroyed):
+            vault.container(sqlite_uow.vault_keys, withdrawn.container.id)
+    snapshot = build_snapshot(sqlite_uow, "gail", Flow(sqlite_uow).authorised(), vault)
+    assert (snapshot.size, snapshot.excluded) == (1, [])
 
 
 def test_the_live_engine_loads_only_the_imported_snapshot_of_an_authorised_deployment(

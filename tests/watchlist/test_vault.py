@@ -22,6 +22,7 @@ from openlfr.store.vault import (
     VaultKeyMismatch,
     new_master_key,
 )
+from openlfr.store.vault_keys import VaultKeys
 
 
 def test_no_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,16 +61,16 @@ def test_key_from_the_environment_or_a_private_file_outside_the_data(
 def test_a_wrong_key_or_altered_data_does_not_decrypt(sqlite_db: Database) -> None:
     vault, other = Vault(secrets.token_bytes(32)), Vault(secrets.token_bytes(32))
     with sqlite_db.sessions() as session:
-        box = vault.new_container(session)
+        box = vault.new_container(VaultKeys(session))
         blob = vault.encrypt(box, b"template bytes", b"record:R1:0")
         assert vault.decrypt(box, blob, b"record:R1:0") == b"template bytes"
         with pytest.raises(VaultKeyMismatch, match="the vault key does not match the data"):
             other.decrypt(box, blob, b"record:R1:0")
         with pytest.raises(VaultKeyMismatch):
             vault.decrypt(box, blob, b"record:R2:0")  # moved to another place
-        vault.destroy(session, box.id)
+        vault.destroy(VaultKeys(session), box.id)
         with pytest.raises(ContainerDestroyed, match="was destroyed"):
-            vault.container(session, box.id)
+            vault.container(VaultKeys(session), box.id)
 
 
 def test_rotating_the_key_shreds_backups_taken_before_a_destruction(
@@ -77,7 +78,8 @@ def test_rotating_the_key_shreds_backups_taken_before_a_destruction(
 ) -> None:
     vault, successor = Vault(secrets.token_bytes(32)), Vault(secrets.token_bytes(32))
     with sqlite_db.sessions() as session:
-        kept, destroyed = vault.new_container(session), vault.new_container(session)
+        keys = VaultKeys(session)
+        kept, destroyed = vault.new_container(keys), vault.new_container(keys)
         blobs = {box.id: vault.encrypt(box, b"template bytes", b"t") for box in (kept, destroyed)}
         session.commit()
     backup = tmp_path / "backup.db"
@@ -86,20 +88,20 @@ def test_rotating_the_key_shreds_backups_taken_before_a_destruction(
     target.close()
     raw.close()
     with sqlite_db.sessions() as session:
-        vault.destroy(session, destroyed.id)
+        vault.destroy(VaultKeys(session), destroyed.id)
         session.commit()
     with pytest.raises(PermissionRefused, match="administrator role needed to rotate"):
         rotate_master_key(sqlite_uow, "gail", vault, successor)
     assert rotate_master_key(sqlite_uow, "admin", vault, successor) == 1
 
     with sqlite_db.sessions() as session:  # the live data: readable under the new key only
-        box = successor.container(session, kept.id)
+        box = successor.container(VaultKeys(session), kept.id)
         assert successor.decrypt(box, blobs[kept.id], b"t") == b"template bytes"
         with pytest.raises(VaultKeyMismatch):
             vault.decrypt(box, blobs[kept.id], b"t")
     old_copy = open_database(f"sqlite:///{backup}", migrate=False)
     with old_copy.sessions() as session:  # the backup: only the old key opens it, so destroy it
-        box = vault.container(session, destroyed.id)
+        box = vault.container(VaultKeys(session), destroyed.id)
         assert vault.decrypt(box, blobs[destroyed.id], b"t") == b"template bytes"
         with pytest.raises(VaultKeyMismatch):
             successor.decrypt(box, blobs[destroyed.id], b"t")

@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from openlfr.services.watchlist_import import COLUMNS
+from openlfr.domain.watchlist_csv import COLUMNS
 
 
 @dataclass

@@ -25,7 +25,7 @@ from webkit import DPO, PASSWORD
 
 from govkit import PEOPLE
 from openlfr.biometrics.embedder import SFACE_SPEC
-from openlfr.eval.equitability import EquitabilityEvidence
+from openlfr.domain.equitability import EquitabilityEvidence
 from openlfr.services import accounts, reports
 from openlfr.services.equitability import store_evidence
 from openlfr.services.users import add_user

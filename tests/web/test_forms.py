@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+from markupsafe import Markup, escape
 from webkit import World, csrf_of, log_in
 
+from govkit import START, T0
+from openlfr.domain.application import IntelligenceCase, Section
+from openlfr.domain.checks import application_problems
+from openlfr.services import deployments
 from openlfr.services.audit import audit_history
+from openlfr.services.policy import show_policy
 from openlfr.store.uow import UnitOfWork
+from openlfr.web import application_form as af
+
+OPTIONAL = {"reference", "raised_privacy", "legal_advice", "technical_advice"}
+"""Fields no rule requires (tests/governance/test_application_rules.py)."""
 
 
 def test_a_bad_date_is_shown_beside_its_field(world: World) -> None:
@@ -33,6 +46,70 @@ def test_gaps_reported_by_the_domain_land_beside_their_fields(world: World) -> N
     submitted = client.post(f"/deployments/{world.draft}/submit", data={"csrf_token": token})
     assert submitted.status_code == 422
     assert "approximate watchlist size is not recorded" in submitted.text
+
+
+def _field(page: str, name: str) -> str:
+    return page.split(f'id="field-{name}"')[1].split('id="field-')[0]
+
+
+def test_every_problem_lands_beside_its_field_for_every_field_of_every_section(
+    world: World,
+) -> None:
+    """A blank application, and one that also proposes what needs more (a raised-privacy
+    place, an associate, every special category) with the start only: between them every
+    field a rule requires has a problem, each on its section's page inside its field."""
+    uow = UnitOfWork(world.database.sessions)
+    policy = show_policy(uow)
+    blank = deployments.open_deployment(uow, "alice", IntelligenceCase(), now=T0).reference
+    more = deployments.open_deployment(uow, "alice", IntelligenceCase(), now=T0).reference
+    for section, changes in {
+        Section.PLACE: {"start": START, "raised_privacy": ["school"]},
+        Section.WATCHLIST: {"categories": ["associate"]},
+        Section.SPECIAL: {c.key: "" for c in policy.special_categories},
+    }.items():
+        deployments.edit_section(uow, "alice", more, section, changes, now=T0)
+    client = world.client()
+    log_in(client, "alice")
+    faulted = set()
+    for ref in (blank, more):
+        d = deployments.get_deployment(uow, ref)
+        problems = application_problems(d.intelligence_case, d.draft, policy, af.today())
+        for sec in af.sections(policy):
+            page = client.get(f"/deployments/{ref}/application/{sec.key}").text
+            for problem in (p for p in problems if p.where.section == sec.section):
+                said = str(escape(problem.text.removeprefix(f"{sec.title}: ")))
+                assert said in _field(page, problem.where.field), problem
+                faulted.add((sec.key, problem.where.field))
+    every = {(s.key, f.name) for s in af.sections(policy) for f in s.fields}
+    assert faulted == {(key, name) for key, name in every if name not in OPTIONAL}
+
+
+SHOWN = re.compile(r"name=\"shown\" value='([^']*)'")
+
+
+def _as_shown(page: str) -> tuple[str, dict[str, object]]:
+    """The page's record of what it showed, and the inputs as a browser would post them."""
+    shown = Markup(SHOWN.search(page).group(1)).unescape()  # type: ignore[union-attr]
+    return shown, json.loads(shown)
+
+
+def test_two_people_saving_one_section_page_keep_each_others_change(world: World) -> None:
+    """Both open Section 1 before either saves; each changes one field and saves the whole
+    page. The second save keeps the first one's change: only changed fields are saved."""
+    ref = world.draft
+    first, second = world.client(), world.client()
+    pages = []
+    for client in (first, second):
+        token = log_in(client, "alice")
+        page = client.get(f"/deployments/{ref}/application/place").text
+        pages.append((client, token, *_as_shown(page)))
+    for (client, token, shown, values), field, value in zip(
+        pages, ("location", "rationale"), ("Market square", "Saturday footfall."), strict=True
+    ):
+        posted = {**values, field: value, "shown": shown, "csrf_token": token}
+        assert client.post(f"/deployments/{ref}/application/place", data=posted).status_code == 303
+    place = deployments.get_deployment(UnitOfWork(world.database.sessions), ref).draft.place
+    assert (place.location, place.rationale) == ("Market square", "Saturday footfall.")
 
 
 def test_an_incomplete_authority_lists_what_is_missing(world: World) -> None:

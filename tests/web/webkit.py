@@ -93,7 +93,7 @@ def build_world(path: Path) -> World:
     vault = Vault(os.urandom(32))
     live = Flow(uow).live()
     with uow:
-        deployment_id = uow.deployments.get(live).id
+        deployment_id = uow.deployments.named(live).id
     alert = raise_alert(database, vault, deployment_id)
     state = LiveState(vault=vault)
     state.attach_preview(deployment_id, "cam-1", small_jpeg)

@@ -7,16 +7,11 @@ even a million templates is searched in milliseconds on two cores.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Candidate:
-    subject: str
-    score: float
+from openlfr.domain.alerts import Candidate
 
 
 class TemplateIndex:
@@ -78,5 +73,7 @@ class TemplateIndex:
         results = []
         for row, columns in zip(scores, top, strict=True):
             ranked = columns[np.argsort(-row[columns], kind="stable")]
-            results.append([Candidate(self._subjects[c], float(row[c])) for c in ranked])
+            results.append(
+                [Candidate(subject=self._subjects[c], score=float(row[c])) for c in ranked]
+            )
         return results

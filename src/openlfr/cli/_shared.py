@@ -12,9 +12,9 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from openlfr.domain.deployment import Deployment
+from openlfr import bootstrap
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import GovernanceError
-from openlfr.store.db import Database, database_url, open_database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import VaultError
 
@@ -25,7 +25,10 @@ M = TypeVar("M", bound=BaseModel)
 ActingAs = Annotated[
     str, typer.Option("--as", envvar="OPENLFR_USER", help="Your username (or set OPENLFR_USER).")
 ]
-Key = Annotated[str, typer.Argument(help="Deployment reference or id.")]
+Reference = Annotated[
+    DeploymentRef,
+    typer.Argument(parser=DeploymentRef, metavar="REFERENCE", help="Deployment reference."),
+]
 
 
 def say(deployment: Deployment) -> None:
@@ -34,12 +37,7 @@ def say(deployment: Deployment) -> None:
 
 def unit_of_work() -> UnitOfWork:
     """A unit of work on OPENLFR_DATABASE_URL (default var/openlfr.db), schema up to date."""
-    return UnitOfWork(_database(database_url()).sessions)
-
-
-@functools.cache
-def _database(url: str) -> Database:
-    return open_database(url)
+    return bootstrap.unit_of_work()
 
 
 def refusals(command: Callable[P, R]) -> Callable[P, R]:

@@ -54,7 +54,9 @@ def demo(
         raise typer.BadParameter("choose --webcam or --video, not both")
     photos = photos or bundled_photos()
     if not photos.is_dir():
-        raise typer.BadParameter(f"{photos} not found; run from the project folder", "--photos")
+        raise typer.BadParameter(
+            f"{photos} not found; run from the project folder", param_hint="--photos"
+        )
     source = str(webcam) if webcam is not None else (str(video) if video else None)
     options = DemoOptions(
         photos=photos,

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from openlfr.cli import deployment_ops
-from openlfr.cli._shared import ActingAs, Key, load_model, refusals, say, unit_of_work
+from openlfr.cli._shared import ActingAs, Reference, load_model, refusals, say, unit_of_work
 from openlfr.domain.application import ApplicationForm, IntelligenceCase
 from openlfr.domain.authority import OralAuthority, WrittenAuthority
-from openlfr.domain.deployment import State
+from openlfr.domain.deployment import DeploymentRef, State
 from openlfr.services import deployments
 
 app = typer.Typer(help="Deployments from policing need to published register.")
@@ -29,25 +29,29 @@ def apply(
     by: ActingAs,
     case: Annotated[Path, typer.Option(help="Form 3 as TOML or JSON.", exists=True)],
     form: FormFile = None,
-    reference: str | None = None,
+    reference: Annotated[
+        DeploymentRef | None, typer.Option(parser=DeploymentRef, help="Your own reference.")
+    ] = None,
 ) -> None:
     """Open a deployment with its intelligence case (and, optionally, the application form)."""
     uow = unit_of_work()
     d = deployments.open_deployment(uow, by, load_model(case, IntelligenceCase), reference)
     if form is not None:
-        d = deployments.edit_application(uow, by, d.id, form=load_model(form, ApplicationForm))
+        d = deployments.edit_application(
+            uow, by, d.reference, form=load_model(form, ApplicationForm)
+        )
     say(d)
 
 
 @app.command("edit")
 @refusals
-def edit(key: Key, by: ActingAs, form: FormFile = None, case: CaseFile = None) -> None:
+def edit(ref: Reference, by: ActingAs, form: FormFile = None, case: CaseFile = None) -> None:
     """Replace the draft's application form and/or intelligence case."""
     say(
         deployments.edit_application(
             unit_of_work(),
             by,
-            key,
+            ref,
             case=load_model(case, IntelligenceCase) if case else None,
             form=load_model(form, ApplicationForm) if form else None,
         )
@@ -56,47 +60,47 @@ def edit(key: Key, by: ActingAs, form: FormFile = None, case: CaseFile = None) -
 
 @app.command("submit")
 @refusals
-def submit(key: Key, by: ActingAs) -> None:
+def submit(ref: Reference, by: ActingAs) -> None:
     """Send the application to an Authorising Officer as a new version."""
-    d = deployments.submit(unit_of_work(), by, key)
+    d = deployments.submit(unit_of_work(), by, ref)
     typer.echo(f"{d.reference}: submitted as version {d.current_version.number}")
 
 
 @app.command("authorise")
 @refusals
 def authorise(
-    key: Key,
+    ref: Reference,
     by: ActingAs,
     authority: Annotated[Path, typer.Option(help="Form 1 Part 2 as TOML or JSON.", exists=True)],
 ) -> None:
     """Grant the written authority (also the written record after an oral authority)."""
-    say(deployments.authorise(unit_of_work(), by, key, load_model(authority, WrittenAuthority)))
+    say(deployments.authorise(unit_of_work(), by, ref, load_model(authority, WrittenAuthority)))
 
 
 @app.command("authorise-orally")
 @refusals
 def authorise_orally(
-    key: Key,
+    ref: Reference,
     by: ActingAs,
     oral: Annotated[Path, typer.Option(help="Urgency reason, scrutiny, terms.", exists=True)],
 ) -> None:
     """Urgent route: record an oral authority; the written one must follow in time."""
-    d = deployments.authorise_orally(unit_of_work(), by, key, load_model(oral, OralAuthority))
+    d = deployments.authorise_orally(unit_of_work(), by, ref, load_model(oral, OralAuthority))
     typer.echo(f"{d.reference}: oral_authorised; written authority due by {d.oral_written_due}")
 
 
 @app.command("reject")
 @refusals
-def reject(key: Key, by: ActingAs, reasons: Reasons) -> None:
+def reject(ref: Reference, by: ActingAs, reasons: Reasons) -> None:
     """Refuse the application, with reasons (final)."""
-    say(deployments.reject(unit_of_work(), by, key, reasons))
+    say(deployments.reject(unit_of_work(), by, ref, reasons))
 
 
 @app.command("send-back")
 @refusals
-def send_back(key: Key, by: ActingAs, reasons: Reasons) -> None:
+def send_back(ref: Reference, by: ActingAs, reasons: Reasons) -> None:
     """Require amendments: the applicant edits and resubmits as a new version."""
-    say(deployments.send_back(unit_of_work(), by, key, reasons))
+    say(deployments.send_back(unit_of_work(), by, ref, reasons))
 
 
 @app.command("lapse-overdue")
@@ -115,9 +119,9 @@ def list_command(state: State | None = None) -> None:
 
 @app.command("show")
 @refusals
-def show(key: Key, as_json: bool = typer.Option(False, "--json")) -> None:
+def show(ref: Reference, as_json: bool = typer.Option(False, "--json")) -> None:
     """The deployment's state, versions, decisions, terms, command and checklist."""
-    d = deployments.get_deployment(unit_of_work(), key)
+    d = deployments.get_deployment(unit_of_work(), ref)
     if as_json:
         typer.echo(d.model_dump_json(indent=2))
         return

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import logging
 import signal
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import Key, _database, refusals, unit_of_work
-from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names, connect
-from openlfr.distributed.matcher_service import assemble
+from openlfr import bootstrap
+from openlfr.cli._shared import Reference, refusals
+from openlfr.distributed.broker import BrokerRefused
 from openlfr.distributed.status_server import StatusServer
-from openlfr.distributed.worker import Worker
-from openlfr.live.engine import EngineSettings
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.live.sources import Pacing
 from openlfr.live.telemetry import process_telemetry
-from openlfr.services import deployments
-from openlfr.services.operations import start_cameras
-from openlfr.services.watchlists import load_live_watchlist
-from openlfr.store.db import database_url
 from openlfr.store.vault import Vault
 
 app = typer.Typer()
@@ -34,7 +27,9 @@ Broker = Annotated[
 ]
 Namespace = Annotated[
     str,
-    typer.Option(envvar="OPENLFR_BROKER_NAMESPACE", help="Key prefix of a deployment's processes."),
+    typer.Option(
+        envvar="OPENLFR_BROKER_NAMESPACE", help="Reference prefix of a deployment's processes."
+    ),
 ]
 Partitions = Annotated[int, typer.Option(help="Decision streams (matchers sharing the load).")]
 
@@ -46,7 +41,10 @@ def _until_signalled(stop: Callable[[], None]) -> None:
 
 @app.command("worker")
 def worker(
-    deployment: Annotated[str, typer.Option(help="Deployment reference, as the matcher has it.")],
+    deployment: Annotated[
+        DeploymentRef,
+        typer.Option(parser=DeploymentRef, help="Deployment reference, as the matcher has it."),
+    ],
     broker: Broker,
     namespace: Namespace = "openlfr",
     worker_id: Annotated[str, typer.Option("--id", help="Default: host name + random.")] = "",
@@ -65,24 +63,16 @@ def worker(
     """Run the camera stages for the cameras assigned to this worker; publish only sealed
     best-shot templates. Needs OPENLFR_BROKER_KEY; no database, no watchlist."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    client = connect(broker)
-    names = Names(namespace, deployment)
-    config = {k.decode(): v.decode() for k, v in client.hgetall(names.config).items()}
-    settings = EngineSettings(
-        threshold=float(config.get("threshold", "1.0")),
-        pacing=pacing,
-        detect_side=detect_side,
-        poll_seconds=1.0,
-    )
-    runner = Worker(
-        client,
-        names,
-        BrokerKey.from_environment(),
-        settings,
+    runner = bootstrap.camera_worker(
+        deployment,
+        broker,
+        namespace,
         worker_id or None,
+        pacing,
+        loop,
+        detect_side,
         hold_seconds,
         heartbeat,
-        loop,
     )
     _until_signalled(runner.stop)
     status = None
@@ -106,7 +96,7 @@ def worker(
 @app.command("matcher")
 @refusals
 def matcher(
-    key: Key,
+    ref: Reference,
     broker: Broker,
     threshold: Annotated[float, typer.Option(help="No lower than the approved threshold.")],
     partitions: Partitions = 1,
@@ -114,11 +104,11 @@ def matcher(
 ) -> None:
     """One more matcher for a deployment whose cameras `openlfr live run` (with a broker)
     started: holds the frozen watchlist, decides on the workers' templates, records alerts."""
-    serve_matcher(key, broker, threshold, partitions, namespace)
+    serve_matcher(ref, broker, threshold, partitions, namespace)
 
 
 def serve_matcher(
-    key: str,
+    ref: DeploymentRef,
     broker: str,
     threshold: float,
     partitions: int,
@@ -126,35 +116,20 @@ def serve_matcher(
     start: tuple[str, dict[str, str]] | None = None,
 ) -> None:
     """`openlfr matcher`, and `openlfr live run` with a broker, which also `start`s the cameras
-    (who, and camera -> source as the workers see it): checked and recorded as in embedded mode
-    before anything reaches the broker."""
+    (who, and camera -> source as the workers see it)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    vault = Vault.from_environment()
-    database = _database(database_url())
-    found = deployments.get_deployment(unit_of_work(), key)
-    watchlist = load_live_watchlist(unit_of_work(), key, vault)
-    client = connect(broker)
-    names = Names(namespace, found.reference)
-    sources: dict[str, str] = {}
-    if start is not None:
-        by, sources = start
-        start_cameras(unit_of_work(), by, key, sources, watchlist.snapshot_hash, threshold)
-    service = assemble(
-        client,
-        names,
-        BrokerKey.from_environment(),
-        f"matcher-{uuid.uuid4().hex[:8]}",
-        found.id,
-        watchlist,
+    service = bootstrap.matcher_service(
+        bootstrap.database(),
+        Vault.from_environment(),
+        ref,
+        broker,
         threshold,
-        lambda: deployments.get_deployment(unit_of_work(), key),
-        (database, vault),
-        lambda: datetime.now(UTC),
         partitions,
-        sources,
+        namespace,
+        start,
     )
     _until_signalled(service.stop)
-    typer.echo(f"{service.member} for {found.reference}")
+    typer.echo(f"{service.member} for {ref}")
     try:
         service.run()
     except KeyboardInterrupt:

@@ -9,12 +9,11 @@ from typing import Annotated
 
 import typer
 
-from openlfr.cli._shared import ActingAs, Key, _database, refusals, unit_of_work
+from openlfr import bootstrap
+from openlfr.cli._shared import ActingAs, Reference, refusals, unit_of_work
 from openlfr.cli.distributed import Namespace, Partitions, serve_matcher
 from openlfr.eval.walkpast import WalkpastSpec, build
-from openlfr.live.assemble import assemble_engine
 from openlfr.services.operations import start_cameras
-from openlfr.store.db import database_url
 from openlfr.store.vault import Vault
 
 app = typer.Typer(help="Run the live engine for a live deployment.")
@@ -24,7 +23,7 @@ simulate_app = typer.Typer(help="Build synthetic test material for system tests 
 @app.command("run")
 @refusals
 def run(
-    key: Key,
+    ref: Reference,
     by: ActingAs,
     camera: Annotated[
         list[str],
@@ -48,16 +47,15 @@ def run(
     process decides and records, and `openlfr worker` processes on any host run the cameras."""
     sources = dict(spec.split("=", 1) for spec in camera)
     if broker:
-        serve_matcher(key, broker, threshold, partitions, namespace, (by, sources))
+        serve_matcher(ref, broker, threshold, partitions, namespace, (by, sources))
         return
-    database = _database(database_url())
-    built = assemble_engine(
-        database, Vault.from_environment(), key, sources, threshold, detect_side
+    built = bootstrap.live_engine(
+        bootstrap.database(), Vault.from_environment(), ref, sources, threshold, detect_side
     )
-    start_cameras(unit_of_work(), by, key, sources, built.watchlist.snapshot_hash, threshold)
+    start_cameras(unit_of_work(), by, ref, sources, built.watchlist.snapshot_hash, threshold)
     engine = built.engine
     engine.start()
-    typer.echo(f"{key}: live on {', '.join(sources)}")
+    typer.echo(f"{ref}: live on {', '.join(sources)}")
     try:
         engine.join()
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from openlfr.cli._shared import ActingAs, Key, refusals, unit_of_work
+from openlfr.cli._shared import ActingAs, Reference, refusals, unit_of_work
 from openlfr.services import vault_rotation, watchlist_destruction, watchlist_vetting, watchlists
 from openlfr.services.watchlist_import import import_records
 from openlfr.store.vault import Vault, new_master_key
@@ -21,7 +21,7 @@ console = Console(stderr=True)
 
 
 def _new_key_file(path: Path) -> str:
-    """A fresh master key written to `path` (mode 0600, never over an existing file)."""
+    """A fresh master ref written to `path` (mode 0600, never over an existing file)."""
     if path.exists():
         typer.echo(f"{path} exists; refusing to overwrite a vault key", err=True)
         raise typer.Exit(2)
@@ -34,9 +34,9 @@ def _new_key_file(path: Path) -> str:
 
 @app.command("vault-key")
 def vault_key(
-    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")],
+    path: Annotated[Path, typer.Argument(help="Where to write the new ref file.")],
 ) -> None:
-    """Create a master key file (mode 0600). Keep it away from the data directory and backups."""
+    """Create a master ref file (mode 0600). Keep it away from the data directory and backups."""
     _new_key_file(path)
     typer.echo(f"wrote {path}; export OPENLFR_VAULT_KEY_FILE={path.resolve()}")
 
@@ -44,11 +44,11 @@ def vault_key(
 @app.command("vault-rotate")
 @refusals
 def vault_rotate(
-    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")],
+    path: Annotated[Path, typer.Argument(help="Where to write the new ref file.")],
     by: ActingAs,
 ) -> None:
-    """Wrap every data key under a new master key (written to PATH), so that once the current
-    key is destroyed, backups taken before a watchlist's destruction cannot be opened."""
+    """Wrap every data ref under a new master ref (written to PATH), so that once the current
+    ref is destroyed, backups taken before a watchlist's destruction cannot be opened."""
     current = Vault.from_environment()
     successor = Vault(base64.b64decode(_new_key_file(path)))
     try:
@@ -58,7 +58,7 @@ def vault_rotate(
         raise
     typer.echo(
         f"{count} data keys now under {path}: export OPENLFR_VAULT_KEY_FILE={path.resolve()} "
-        "everywhere, then destroy the old key (and every copy of it)"
+        "everywhere, then destroy the old ref (and every copy of it)"
     )
 
 
@@ -120,7 +120,7 @@ def withdraw(reference: str, by: ActingAs, reason: Annotated[str, typer.Option()
 @app.command("snapshot")
 @refusals
 def snapshot(
-    key: Key,
+    ref: Reference,
     by: ActingAs,
     reference: Annotated[
         list[str] | None, typer.Option(help="Only these records (repeat); default: all that fit.")
@@ -128,9 +128,9 @@ def snapshot(
 ) -> None:
     """Gold or Silver freezes the deployment's watchlist and records it as imported."""
     report = watchlists.build_snapshot(
-        unit_of_work(), by, key, Vault.from_environment(), reference or None
+        unit_of_work(), by, ref, Vault.from_environment(), reference or None
     )
-    typer.echo(f"{key}: snapshot {report.snapshot_hash} ({report.size} records) imported")
+    typer.echo(f"{ref}: snapshot {report.snapshot_hash} ({report.size} records) imported")
     typer.echo(f"categories: {', '.join(report.categories)}")
     typer.echo(f"special categories: {', '.join(report.special_categories) or 'none'}")
     typer.echo(report.false_alerts)
@@ -140,10 +140,10 @@ def snapshot(
 
 @app.command("destroy")
 @refusals
-def destroy(key: Key, by: ActingAs) -> None:
+def destroy(ref: Reference, by: ActingAs) -> None:
     """Destroy a finished deployment's watchlist; the receipt goes into the audit chain."""
     for receipt in watchlist_destruction.destroy_for_deployment(
-        unit_of_work(), by, key, Vault.from_environment()
+        unit_of_work(), by, ref, Vault.from_environment()
     ):
         typer.echo(
             f"destroyed {receipt.snapshot_hash}: {receipt.templates} templates and "

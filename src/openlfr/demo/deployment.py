@@ -13,7 +13,7 @@ from openlfr.demo import examples
 from openlfr.demo.cast import AO, APPLICANT, BRONZE, ENGAGEMENT, GOLD_COMMANDER, OPERATOR, SILVER
 from openlfr.demo.watchlist import Casting, write_records
 from openlfr.domain.command import ChecklistItem
-from openlfr.domain.deployment import State
+from openlfr.domain.deployment import DeploymentId, DeploymentRef, State
 from openlfr.domain.register import RegisterEntry
 from openlfr.domain.roles import Role
 from openlfr.services import deployments, operations, reports
@@ -32,13 +32,13 @@ GOLD = GOLD_COMMANDER.username
 
 @dataclass(frozen=True)
 class Prepared:
-    reference: str
-    deployment_id: str
+    reference: DeploymentRef
+    deployment_id: DeploymentId
     imported: ImportReport
     snapshot: SnapshotReport
 
 
-def apply_and_authorise(uow: UowFactory, now: datetime) -> str:
+def apply_and_authorise(uow: UowFactory, now: datetime) -> DeploymentRef:
     """The applicant files the example case and form for a window open now; the AO authorises
     it on the example authority, for the demo's one camera."""
     start = now - timedelta(minutes=1)
@@ -51,7 +51,9 @@ def apply_and_authorise(uow: UowFactory, now: datetime) -> str:
     return ref
 
 
-def prepare(uow: UowFactory, ref: str, casting: Casting, work: Path, vault: Vault) -> Prepared:
+def prepare(
+    uow: UowFactory, ref: DeploymentRef, casting: Casting, work: Path, vault: Vault
+) -> Prepared:
     """Gold appoints the command and works the checklist; the applicant imports the records;
     Gold freezes the watchlist snapshot; then ready and live."""
     now = datetime.now(UTC)
@@ -85,7 +87,7 @@ class Outcome:
     register: RegisterEntry
 
 
-def wind_up(uow: UowFactory, ref: str, vault: Vault, reason: str) -> Outcome:
+def wind_up(uow: UowFactory, ref: DeploymentRef, vault: Vault, reason: str) -> Outcome:
     """Gold stops (unless the console already did) and closes; the retention run destroys the
     watchlist; Gold submits the cancellation report and publishes."""
     if deployments.get_deployment(uow(), ref).state in {State.LIVE, State.PAUSED}:

@@ -4,6 +4,7 @@ in photos other than their enrolment ones, among passers-by who are on no watchl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openlfr.demo.watchlist import Casting
 from openlfr.eval.walkpast import WalkpastSpec, build
@@ -29,7 +30,7 @@ def crowd_folder(casting: Casting, passers_by: Path, work: Path) -> Path:
 
 def make_walkpast(
     casting: Casting, passers_by: Path, work: Path, walkers: int, passers: int, seed: int
-) -> tuple[Path, dict]:
+) -> tuple[Path, dict[str, Any]]:
     """The video and its truth. Its length is set so that `eval.walkpast` fills it with
     `walkers` watchlisted people and about `passers` passers-by (it sizes the crowd by time)."""
     mean_walk = sum(WALK_SECONDS) / 2

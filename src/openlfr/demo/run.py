@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Queue
+from typing import Any
 
 from openlfr.demo import cast
 from openlfr.demo.console import Console
@@ -25,6 +26,7 @@ from openlfr.demo.deployment import (
 from openlfr.demo.material import make_walkpast
 from openlfr.demo.watchlist import Casting, bundled_casting, folder_casting
 from openlfr.domain.alerts import Alert
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import AlertEvent
 from openlfr.live.engine import LiveEngine
@@ -71,10 +73,10 @@ class DemoOptions:
 
 @dataclass(frozen=True)
 class DemoResult:
-    reference: str
+    reference: DeploymentRef
     logins: cast.Logins
     prepared: Prepared
-    truth: dict | None
+    truth: dict[str, Any] | None
     alerts: list[Alert]
     metrics: dict[str, CameraMetrics]
     stop_reason: str
@@ -184,7 +186,9 @@ def _announce(inbox: Queue[AlertEvent], say: Say) -> None:
             say(f"alert: {alert.subject} (score {alert.score:.2f}) on {alert.camera}")
 
 
-def _await_verdicts(uow: Callable[[], UnitOfWork], ref: str, grace: float, say: Say) -> None:
+def _await_verdicts(
+    uow: Callable[[], UnitOfWork], ref: DeploymentRef, grace: float, say: Say
+) -> None:
     """Give the operator `grace` seconds to adjudicate what is pending; Ctrl-C ends it early."""
     deadline, told = time.monotonic() + grace, -1
     try:

@@ -4,12 +4,13 @@ the register row, and where to look."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from openlfr.demo.run import DemoResult
 from openlfr.domain.register import REGISTER_COLUMNS
 
 
-def walked_past(truth: dict) -> tuple[set[str], int]:
+def walked_past(truth: dict[str, Any]) -> tuple[set[str], int]:
     """Watchlisted people who appear in the video, and the number of passers-by."""
     subjects = [a["subject"] for a in truth["appearances"]]
     return {s for s in subjects if s is not None}, sum(s is None for s in subjects)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from openlfr.domain.watchlist_csv import COLUMNS
 from openlfr.eval.walkpast import IMAGE_SUFFIXES
-from openlfr.services.watchlist_import import COLUMNS
 
 CATEGORY = "wanted_by_courts"
 LISA_ENROLMENT = "zoom_60cm.jpg"
@@ -57,7 +57,7 @@ def folder_casting(folder: Path) -> Casting:
 
 
 def write_records(casting: Casting, path: Path, today: date) -> Path:
-    """The import CSV (`services.watchlist_import.COLUMNS`), images named under the root."""
+    """The import CSV (`domain.watchlist_csv.COLUMNS`), images named under the root."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, COLUMNS)

@@ -17,6 +17,7 @@ import redis
 
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names
 from openlfr.domain.alerts import Alert
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.live.desk import AlertEvent, AlertHub
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class AlertRelay:
 
     def __init__(self, client: redis.Redis, namespace: str, key: BrokerKey, hub: AlertHub) -> None:
         self.client, self.key, self.hub = client, key, hub
-        self.pattern = Names(namespace, "*").alerts
+        self.pattern = Names(namespace, DeploymentRef("*")).alerts
         self._stop = threading.Event()
         self._listening = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="alert-relay")
@@ -90,5 +91,5 @@ class AlertRelay:
         except (BrokerRefused, ValueError, KeyError):
             log.warning("an alert event on %s failed authentication and was dropped", channel)
             return
-        kind = "raised" if sealed.kind == "raised" else "sighted"
-        self.hub.publish(AlertEvent(kind, Alert.model_validate(sealed.header)))
+        alert = Alert.model_validate(sealed.header)
+        self.hub.publish(AlertEvent("raised" if sealed.kind == "raised" else "sighted", alert))

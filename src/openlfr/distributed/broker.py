@@ -19,6 +19,8 @@ import redis
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from openlfr.domain.deployment import DeploymentRef
+
 #: XADD ... MAXLEN bound (exact) of a decision stream: a matcher outage drops the oldest
 #: messages (templates are then never compared, which is safe) rather than letting Redis grow.
 DECIDE_MAXLEN = 10_000
@@ -45,7 +47,7 @@ class Names:
     """Every stream and key of one deployment, under a namespace (one per test session)."""
 
     namespace: str
-    deployment: str
+    deployment: DeploymentRef
 
     @property
     def base(self) -> str:

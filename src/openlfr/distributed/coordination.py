@@ -32,7 +32,9 @@ return 0
 """
 
 
-def beat(client: redis.Redis, names: Names, role: str, member: str, info: dict, ttl: float) -> None:
+def beat(
+    client: redis.Redis, names: Names, role: str, member: str, info: dict[str, Any], ttl: float
+) -> None:
     client.set(names.alive(role, member), json.dumps(info), px=int(ttl * 1000))
 
 
@@ -86,7 +88,7 @@ class Leases:
         return bool(self.client.set(key, self.member, nx=True, px=ms))
 
     def held(self, name: str) -> bool:
-        return self.client.get(self.names.lease(name)) == self.member.encode()
+        return bool(self.client.get(self.names.lease(name)) == self.member.encode())
 
     def release(self, name: str) -> None:
         if self.held(name):
@@ -135,7 +137,7 @@ class Coordinator:
             gate = None
         states = {camera: self._ask(gate, camera) for camera in cameras}
         if states:
-            self.client.hset(self.names.state, mapping=states)  # type: ignore[arg-type]
+            self.client.hset(self.names.state, mapping=states)
         refused = {
             key.decode().rsplit(":", 1)[-1]
             for key in self.client.scan_iter(match=self.names.refused("*"))
@@ -197,7 +199,7 @@ class AssignmentGate:
         if state != LIVE:
             return None
         return RunPermit(
-            deployment_id=self.names.deployment,
+            deployment=self.names.deployment,
             camera_id=camera,
             snapshot_hash=snapshot_hash,
             threshold=threshold,

@@ -34,4 +34,7 @@ class SharedEpisodes:
 
     def guard(self, subject: str) -> AbstractContextManager[object]:
         name = self.names.episode(subject) + ":lock"
-        return self.client.lock(name, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
+        lock: AbstractContextManager[object] = self.client.lock(
+            name, timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
+        )
+        return lock

@@ -22,8 +22,6 @@ from typing import Any
 import numpy as np
 import redis
 
-from openlfr.biometrics.index import Candidate
-from openlfr.distributed.alert_delivery import IdempotentAlertSink
 from openlfr.distributed.alert_feed import BroadcastHub
 from openlfr.distributed.broker import GROUP, BrokerError, BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, Coordinator, Leases, alive, beat
@@ -37,16 +35,14 @@ from openlfr.distributed.wire import (
     send_request,
     template_from,
 )
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.alerts import Candidate
+from openlfr.domain.deployment import Deployment, DeploymentId
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.decision import DecisionRule
-from openlfr.live.desk import AlertDesk, Offer
+from openlfr.live.desk import AlertDesk, AlertSink, Offer
 from openlfr.live.engine import MetricsSink
 from openlfr.live.matcher import Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
-from openlfr.services.alerts import StoreMetricsSink
-from openlfr.store.db import Database
-from openlfr.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +269,9 @@ def _dump(evidence: Evidence) -> str:
 
 def _load(raw: bytes) -> Evidence:
     data = json.loads(raw)
-    candidates = {s: [Candidate(*c) for c in cs] for s, cs in data["candidates"].items()}
+    candidates = {
+        s: [Candidate(subject=c[0], score=c[1]) for c in cs] for s, cs in data["candidates"].items()
+    }
     return Evidence(data["scores"], candidates, data.get("worth", {}))
 
 
@@ -282,18 +280,21 @@ def assemble(
     names: Names,
     key: BrokerKey,
     member: str,
-    deployment_id: str,
+    deployment_id: DeploymentId,
     watchlist: Watchlist,
     threshold: float,
     load: Callable[[], Deployment],
-    stores: tuple[Database, Vault],
+    alerts: AlertSink,
+    metrics: MetricsSink,
     clock: Callable[[], datetime],
     partitions: int = 1,
     cameras: dict[str, str] | None = None,
 ) -> MatcherService:
     """A matcher service with the embedded engine's decision logic: `Matcher`, `DecisionRule`,
-    `AlertDesk`, alerts through the store's use cases (idempotently), camera metrics kept as the
-    embedded engine keeps them; `cameras` (camera -> source) are registered for the workers.
+    `AlertDesk`; `alerts` keeps the alerts (at most once each: a message may be delivered
+    again), `metrics` the workers' camera counters, `load` reads the deployment for the run gate
+    (all three wired by `openlfr.bootstrap`); `cameras` (camera -> source) are registered for
+    the workers.
     RunRefused, before anything is written to the broker, if the gate refuses one of them or a
     camera already registered (as the embedded engine refuses to start)."""
     coordinator = Coordinator(client, names, load, watchlist.snapshot_hash, threshold, clock)
@@ -301,9 +302,6 @@ def assemble(
     coordinator.admit(setup.cameras)
     setup.apply(client, names)  # a config conflict fails here, before serving
     hub = BroadcastHub(client, names, key, member)  # the consoles hear of each alert
-    desk = AlertDesk(
-        deployment_id, IdempotentAlertSink(*stores), hub, book=SharedEpisodes(client, names)
-    )
+    desk = AlertDesk(deployment_id, alerts, hub, book=SharedEpisodes(client, names))
     matcher = Matcher(watchlist, threshold, DecisionRule())
-    metrics = StoreMetricsSink(stores[0], deployment_id)
     return MatcherService(client, names, key, member, matcher, desk, coordinator, metrics, setup)

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import redis
 
-from openlfr.biometrics.index import Candidate
 from openlfr.distributed.broker import (
     DECIDE_MAXLEN,
     REQUESTS_MAXLEN,
@@ -24,6 +23,7 @@ from openlfr.distributed.broker import (
     Names,
     Sealed,
 )
+from openlfr.domain.alerts import Candidate
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.bestshot import BestShot
 from openlfr.live.desk import Offer
@@ -49,7 +49,9 @@ def match_header(match: Match) -> dict[str, Any]:
 
 
 def match_from(header: dict[str, Any]) -> Match:
-    candidates = [Candidate(subject, score) for subject, score in header["candidates"]]
+    candidates = [
+        Candidate(subject=subject, score=score) for subject, score in header["candidates"]
+    ]
     return Match(header["track"], header["subject"], header["score"], candidates)
 
 
@@ -89,7 +91,7 @@ class Publisher:
         header = {"camera": camera, "worker": self.worker} | header
         fields = self.key.seal(stream, kind, self.worker, header, blob)
         try:
-            self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)  # type: ignore[arg-type]
+            self.client.xadd(stream, fields, maxlen=DECIDE_MAXLEN, approximate=False)
         except redis.RedisError:
             if not self.failing:
                 log.warning(
@@ -138,4 +140,4 @@ def send_request(
     stream = names.requests(worker)
     header = {"camera": camera, "match": match_header(match)}
     fields = key.seal(stream, REQUEST, matcher, header)
-    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=False)  # type: ignore[arg-type]
+    client.xadd(stream, fields, maxlen=REQUESTS_MAXLEN, approximate=False)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from openlfr.domain.deployment import DeploymentId
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor
@@ -88,7 +89,7 @@ class Alert(BaseModel):
     """One person, one episode: the first sighting raised it, later ones are added to it."""
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    deployment_id: str
+    deployment_id: DeploymentId
     camera: str
     track: str
     subject: str

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from openlfr.domain.application import ApplicationForm, ApplicationVersion, IntelligenceCase
+from openlfr.domain.application import (
+    ApplicationForm,
+    ApplicationVersion,
+    Fields,
+    IntelligenceCase,
+    Section,
+    edited,
+)
 from openlfr.domain.authority import (
     OralAuthority,
     WrittenAuthority,
@@ -12,7 +19,14 @@ from openlfr.domain.authority import (
     written_authority_problems,
 )
 from openlfr.domain.checks import application_problems
-from openlfr.domain.deployment import DecisionKind, DecisionRecord, Deployment, State
+from openlfr.domain.deployment import (
+    DecisionKind,
+    DecisionRecord,
+    Deployment,
+    DeploymentId,
+    DeploymentRef,
+    State,
+)
 from openlfr.domain.errors import ApplicationIncomplete, AuthorityRefused, TransitionRefused
 from openlfr.domain.permissions import (
     require_authorising_officer,
@@ -24,7 +38,11 @@ from openlfr.domain.roles import Actor, Role
 
 
 def open_deployment(
-    deployment_id: str, reference: str, applicant: Actor, case: IntelligenceCase, now: datetime
+    deployment_id: DeploymentId,
+    reference: DeploymentRef,
+    applicant: Actor,
+    case: IntelligenceCase,
+    now: datetime,
 ) -> Deployment:
     """Stage 1: the applicant records the policing need and the intelligence case."""
     require_role(applicant, Role.APPLICANT, "apply for a deployment")
@@ -47,6 +65,13 @@ def edit(
         d.intelligence_case = case
     if form is not None:
         d.draft = form
+
+
+def edit_section(d: Deployment, by: Actor, section: Section, changes: Fields) -> None:
+    """The applicant changes some fields of one section; every other field stays as it is."""
+    d.begin("edit")
+    _require_applicant(d, by)
+    d.intelligence_case, d.draft = edited(d.intelligence_case, d.draft, section, changes)
 
 
 def submit(d: Deployment, by: Actor, policy: Policy, now: datetime) -> ApplicationVersion:
@@ -86,7 +111,7 @@ def authorise(
         raise AuthorityRefused("Terms: the Gold named does not match the Gold being confirmed")
     require_gold_candidate(gold, ao, policy)
     if problems := written_authority_problems(authority, form, policy):
-        raise AuthorityRefused("; ".join(problems))
+        raise AuthorityRefused("; ".join(problems), problems)
     decision = _decide(d, DecisionKind.AUTHORISED, ao, policy, now, written=authority)
     d.command = d.command.model_copy(update={"gold": gold.username})
     d.finish("authorise")
@@ -106,7 +131,7 @@ def authorise_orally(
         raise AuthorityRefused("Terms: the Gold named does not match the Gold being confirmed")
     require_gold_candidate(gold, ao, policy)
     if problems := terms_problems(oral.terms, oral.scrutiny, form, policy):
-        raise AuthorityRefused("; ".join(problems))
+        raise AuthorityRefused("; ".join(problems), problems)
     decision = _decide(d, DecisionKind.ORAL_AUTHORISED, ao, policy, now, oral=oral)
     d.oral_written_due = now + timedelta(hours=policy.urgent.written_record_hours)
     d.command = d.command.model_copy(update={"gold": gold.username})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import NewType
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
@@ -15,6 +16,11 @@ from openlfr.domain.application import ApplicationForm, ApplicationVersion, Inte
 from openlfr.domain.authority import AuthorityTerms, OralAuthority, WrittenAuthority
 from openlfr.domain.command import CommandStructure, PreDeploymentChecklist
 from openlfr.domain.errors import TransitionRefused
+
+DeploymentId = NewType("DeploymentId", str)
+"""The internal key of a deployment (a UUID hex), used between tables and processes."""
+DeploymentRef = NewType("DeploymentRef", str)
+"""The name people use for a deployment (`LFR-20261201-AB12CD`): in URLs, commands, the register."""
 
 
 class State(StrEnum):
@@ -103,8 +109,8 @@ class Signed(BaseModel):
 class Deployment(BaseModel):
     """One overt use of LFR at one place, for one window, with one watchlist."""
 
-    id: str
-    reference: str
+    id: DeploymentId
+    reference: DeploymentRef
     applicant: str
     created_at: AwareDatetime
     state: State = State.DRAFT

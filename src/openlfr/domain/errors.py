@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from openlfr.domain.problems import Problem, as_problem
+
 
 class GovernanceError(Exception):
     """Base of every refusal the governance core raises; `reason` is shown to the user as is,
-    and `problems`, when there are several, one line each."""
+    and `details`, when there are several problems, one each (with where it is)."""
 
-    def __init__(self, reason: str, problems: list[str] | None = None) -> None:
+    def __init__(self, reason: str, problems: Sequence[Problem | str] = ()) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.problems = problems or []
+        self.details: list[Problem] = [as_problem(p) for p in problems]
+
+    @property
+    def problems(self) -> list[str]:
+        """The sentences, one a problem, as a person reads them."""
+        return [p.text for p in self.details]
 
 
-class ApplicationIncomplete(GovernanceError):
+class Refusal(GovernanceError):
+    """A refusal made of several problems; its reason is their sentences joined."""
+
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        found = [as_problem(p) for p in problems]
+        super().__init__("; ".join(p.text for p in found), found)
+
+
+class ApplicationIncomplete(Refusal):
     """The application (Form 1 Part 1) is missing something the AO needs; one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems), problems)
 
 
 class AuthorityRefused(GovernanceError):

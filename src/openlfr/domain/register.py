@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from openlfr.domain.alerts import Alert, Outcome, Verdict
+from openlfr.domain.deployment import DeploymentId
 
 
 class AlertSummary(BaseModel):
@@ -22,7 +23,7 @@ class AlertSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     alert_id: str
-    deployment_id: str
+    deployment_id: DeploymentId
     camera: str
     subject: str
     score: float

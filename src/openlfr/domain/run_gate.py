@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentRef, State
 from openlfr.domain.errors import RunRefused
 
 
@@ -15,7 +15,7 @@ class RunPermit(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    deployment_id: str
+    deployment: DeploymentRef
     camera_id: str
     snapshot_hash: str
     threshold: float
@@ -48,7 +48,7 @@ def authorise_run(
             f"deployment {ref}: threshold {threshold} is below the approved {terms.threshold}"
         )
     return RunPermit(
-        deployment_id=deployment.id,
+        deployment=deployment.reference,
         camera_id=camera_id,
         snapshot_hash=snapshot_hash,
         threshold=threshold,

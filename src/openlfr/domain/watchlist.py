@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from openlfr.domain.authority import AuthorityTerms
-from openlfr.domain.errors import GovernanceError, PermissionRefused
+from openlfr.domain.deployment import DeploymentId
+from openlfr.domain.errors import PermissionRefused, Refusal
 from openlfr.domain.policy import Policy
+from openlfr.domain.problems import Problem, Where
 from openlfr.domain.roles import Actor, Role
 
 #: Two templates of different references scoring at least this are flagged as a likely duplicate.
@@ -87,28 +90,54 @@ class WatchlistRecord(BaseModel):
         return self.review_date < on
 
 
-def policy_problems(record: WatchlistRecord, policy: Policy, today: date) -> list[str]:
+def policy_problems(record: WatchlistRecord, policy: Policy, today: date) -> list[Problem]:
     """What stops a record entering the force's pool at all."""
     problems = []
     if record.category not in policy.keys(policy.watchlist_categories):
-        problems.append(f"unknown category {record.category!r}")
+        problems.append(
+            Problem(
+                "unknown_category",
+                f"unknown category {record.category!r}",
+                Where(field="category"),
+            )
+        )
     if record.date_of_birth > today:
-        problems.append("date of birth is in the future")
+        problems.append(
+            Problem(
+                "born_in_future", "date of birth is in the future", Where(field="date_of_birth")
+            )
+        )
     problems.extend(
-        f"image {image.file}: captured in the future"
+        Problem(
+            "captured_in_future",
+            f"image {image.file}: captured in the future",
+            Where(field="captured_on"),
+        )
         for image in record.images
         if image.captured_on > today
     )
     return problems
 
 
-def composition_problems(record: WatchlistRecord, terms: AuthorityTerms, on: date) -> list[str]:
+def composition_problems(record: WatchlistRecord, terms: AuthorityTerms, on: date) -> list[Problem]:
     """Why a record may not be on this deployment's watchlist (empty: it fits the authority)."""
     problems = []
     if record.category not in terms.watchlist_categories:
-        problems.append(f"category {record.category} is not authorised")
+        problems.append(
+            Problem(
+                "category_not_authorised",
+                f"category {record.category} is not authorised",
+                Where(section=record.reference, field="category"),
+            )
+        )
     if extra := record.special_categories(on) - set(terms.special_categories):
-        problems.append(f"special categories {sorted(extra)} are not authorised")
+        problems.append(
+            Problem(
+                "special_categories_not_authorised",
+                f"special categories {sorted(extra)} are not authorised",
+                Where(section=record.reference, field="special_categories"),
+            )
+        )
     return problems
 
 
@@ -132,8 +161,43 @@ def snapshot_hash(entries: Iterable[tuple[str, bytes]]) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-class WatchlistRefused(GovernanceError):
-    """A watchlist step cannot go ahead; one line per problem."""
+@dataclass(frozen=True)
+class Duplicate:
+    """Two different references whose templates look like one person (`reference_a` sorts
+    first); kept out of every snapshot until a person resolves the pair."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems), problems)
+    reference_a: str
+    reference_b: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SnapshotEntry:
+    """Who was on a snapshot, by reference only: kept after the snapshot is destroyed."""
+
+    reference: str
+    category: str
+    special_categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A deployment's frozen watchlist: its hash, what it holds, and the vault container of its
+    images and templates (None once destroyed)."""
+
+    id: str
+    deployment_id: DeploymentId
+    hash: str
+    size: int
+    model_id: str
+    categories: tuple[str, ...]
+    special_categories: tuple[str, ...]
+    container_id: str | None
+    built_by: str
+    built_at: datetime
+    destroyed_by: str | None = None
+    destroyed_at: datetime | None = None
+
+
+class WatchlistRefused(Refusal):
+    """A watchlist step cannot go ahead; one line per problem."""

@@ -20,6 +20,7 @@ import numpy as np
 from openlfr.biometrics.engine import EnrolmentError, FaceEngine
 from openlfr.biometrics.imageio import ImageError, load_image
 from openlfr.biometrics.index import TemplateIndex
+from openlfr.domain.deployment import DeploymentId
 from openlfr.live.desk import AlertDesk, JsonlAlertSink
 from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.gate import EvaluationGate
@@ -95,7 +96,12 @@ def run(truth: Truth, out: Path, settings: EngineSettings, camera: str = "cam-1"
     gate = EvaluationGate(EVAL_START + timedelta(days=1))
     source = VideoFile(truth.video, settings.pacing)
     engine = LiveEngine(
-        {camera: source}, watchlist, AlertDesk("evaluation", sink), gate, settings, EVAL_START
+        {camera: source},
+        watchlist,
+        AlertDesk(DeploymentId("evaluation"), sink),
+        gate,
+        settings,
+        EVAL_START,
     )
     metrics = engine.run()[camera]
     sink.close()

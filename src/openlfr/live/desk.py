@@ -21,7 +21,8 @@ from typing import Literal, Protocol
 import cv2
 
 from openlfr.domain import alerts as rules
-from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Candidate, Sighting
+from openlfr.domain.alerts import EPISODE_WINDOW, Alert, Sighting
+from openlfr.domain.deployment import DeploymentId
 from openlfr.live.bestshot import BestShot
 from openlfr.live.matcher import Match
 
@@ -148,7 +149,7 @@ class LocalEpisodes:
 class AlertDesk:
     def __init__(
         self,
-        deployment_id: str,
+        deployment_id: DeploymentId,
         sink: AlertSink,
         hub: AlertHub | None = None,
         episode: timedelta = EPISODE_WINDOW,
@@ -183,7 +184,7 @@ class AlertDesk:
                 track=match.track,
                 subject=match.subject,
                 score=match.score,
-                candidates=[Candidate(subject=c.subject, score=c.score) for c in match.candidates],
+                candidates=list(match.candidates),
                 best_shot_frame=shot.frame,
                 best_shot_at=shot_at,
                 raised_at=offer.now,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentRef, State
 from openlfr.domain.run_gate import RunPermit, authorise_run
 
 
@@ -46,7 +46,7 @@ class EvaluationGate:
         self, camera: str, snapshot_hash: str, threshold: float, now: datetime
     ) -> RunPermit | None:
         return RunPermit(
-            deployment_id="evaluation",
+            deployment=DeploymentRef("evaluation"),
             camera_id=camera,
             snapshot_hash=snapshot_hash,
             threshold=threshold,

@@ -12,7 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
-from openlfr.biometrics.index import Candidate, TemplateIndex
+from openlfr.biometrics.index import TemplateIndex
+from openlfr.domain.alerts import Candidate
 from openlfr.live.decision import DecisionRule, Shot, add
 from openlfr.live.privacy import wipe
 
@@ -84,7 +85,11 @@ class Matcher:
     """Decisions are given at once, so nothing is held."""
 
     def __init__(
-        self, watchlist: Watchlist, threshold: float, rule: DecisionRule | None = None, top_k=5
+        self,
+        watchlist: Watchlist,
+        threshold: float,
+        rule: DecisionRule | None = None,
+        top_k: int = 5,
     ) -> None:
         self.watchlist, self.threshold = watchlist, threshold
         self.rule, self.top_k = rule or DecisionRule(), top_k

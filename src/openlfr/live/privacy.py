@@ -22,7 +22,9 @@ def wipe(*arrays: np.ndarray | None) -> None:
             array.fill(0)
 
 
-def face_region(image: np.ndarray, box: tuple[float, float, float, float], pad: float = 0.25):
+def face_region(
+    image: np.ndarray, box: tuple[float, float, float, float], pad: float = 0.25
+) -> tuple[slice, slice]:
     """The slice bounds of a face box grown by `pad` on every side, clipped to the image."""
     x, y, w, h = box
     height, width = image.shape[:2]

@@ -117,7 +117,9 @@ class LiveStream:
     """An RTSP/HTTP stream or a local camera: a grabber thread keeps only the newest frame and
     reopens a lost stream with back-off, reporting the gap."""
 
-    def __init__(self, opener: Callable[[], Capture], name: str, backoff=BACKOFF) -> None:
+    def __init__(
+        self, opener: Callable[[], Capture], name: str, backoff: tuple[float, ...] = BACKOFF
+    ) -> None:
         self.opener, self.name, self.backoff = opener, name, tuple(backoff)
         self._closed = threading.Event()
         self._ready = threading.Condition()

@@ -1,90 +1,13 @@
-"""The cancellation report (Form 1 Part 3) as typed data and as an HTML fragment.
-
-Everything but Gold's evaluation and lessons is taken from what was recorded (the deployment,
-the alerts, the camera counters, the audit chain's deletion receipts, the evidence holds), so
-nothing in it is retyped. The web console renders `render_html`; `pdf.py` prints the same data."""
+"""The cancellation report (Form 1 Part 3, `domain.cancellation`) as an HTML fragment and as
+rows of text. The web console renders `render_html`; `pdf.py` prints the same rows."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-
-from openlfr.domain.register import AlertSummary, DeploymentMetrics
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class AuthorityLine(_Part):
-    authorised_by: str
-    authorised_at: AwareDatetime
-    window_start: AwareDatetime
-    window_end: AwareDatetime
-    threshold: float
-    cameras: list[str]
-    max_watchlist_size: int
-    gold: str
-
-
-class TimelineEvent(_Part):
-    """A start, pause, resume or stop by Gold, or a camera's loss of stream."""
-
-    at: AwareDatetime
-    kind: str
-    by: str
-    detail: str = ""
-
-
-class CameraLine(_Part):
-    camera: str
-    faces_seen: int
-    frames_processed: int
-    frames_dropped: int
-    reconnects: int
-    alerts: int
-
-
-class ReportedAlert(_Part):
-    alert: AlertSummary
-    status: str
-    """'held as evidence', 'kept until its retention date' or 'deleted'."""
-
-
-class DataDeleted(_Part):
-    what: str
-    at: str
-    by: str
-    detail: str
-
-
-class DataKept(_Part):
-    what: str
-    reason: str
-    review_date: date | None = None
-    by: str
-
-
-class CancellationReport(_Part):
-    reference: str
-    location: str
-    use_case: str
-    authority: AuthorityLine
-    actual_start: AwareDatetime | None
-    actual_end: AwareDatetime | None
-    timeline: list[TimelineEvent]
-    cameras: list[CameraLine]
-    metrics: DeploymentMetrics
-    alerts: list[ReportedAlert]
-    deleted: list[DataDeleted]
-    kept: list[DataKept]
-    equitability_evidence: str | None
-    evaluation: str
-    lessons: str
-    generated_at: AwareDatetime
-    submitted_by: str | None = None
+from openlfr.domain.cancellation import CancellationReport, ReportedAlert
+from openlfr.domain.register import DeploymentMetrics
 
 
 def _when(moment: datetime | None) -> str:

@@ -7,12 +7,8 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
-from openlfr.reports.cancellation import (
-    ALERT_HEADERS,
-    CancellationReport,
-    alert_row,
-    metric_rows,
-)
+from openlfr.domain.cancellation import CancellationReport
+from openlfr.reports.cancellation import ALERT_HEADERS, alert_row, metric_rows
 
 
 def _latin1(value: object) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from openlfr.domain.alerts import Alert
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.deployment import Deployment
 from openlfr.domain.errors import NotFound
 from openlfr.domain.permissions import require_post
@@ -17,8 +18,6 @@ from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
 from openlfr.services.watchlist_destruction import live_snapshot_ids
 from openlfr.services.watchlists import load_live_watchlist
-from openlfr.store import audit
-from openlfr.store.alert_tables import AlertRepository
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
@@ -36,7 +35,7 @@ class WatchlistImageGone(NotFound):
 
 
 def _alert_and_deployment(uow: UnitOfWork, alert_id: str) -> tuple[Alert, Deployment]:
-    alert = AlertRepository(uow.session).get(alert_id)
+    alert = uow.alerts.get(alert_id)
     return alert, uow.deployments.get(alert.deployment_id)
 
 
@@ -75,16 +74,16 @@ def view_watchlist_image(
         reason = f"the watchlist image is not available: {refusal.reason}"
         raise WatchlistImageGone(reason) from None
     with uow:
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "watchlist.image_viewed",
-            "alert",
-            alert_id,
-            {},
-            {"subject": alert.subject, "position": position},
-            at=at,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.image_viewed",
+                entity=Entity("alert", alert_id),
+                before={},
+                after={"subject": alert.subject, "position": position},
+                at=at,
+            )
         )
         uow.commit()
     return image

@@ -11,13 +11,14 @@ from pydantic import BaseModel
 
 from openlfr.domain import alerts as rules
 from openlfr.domain.alerts import Alert, Outcome, Sighting, Verdict
+from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.deployment import DeploymentId, DeploymentRef
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.permissions import require_post
 from openlfr.domain.roles import Actor, Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor, post_of
-from openlfr.store import audit
-from openlfr.store.alert_tables import AlertRepository
+from openlfr.store.alert_repositories import SealedImage
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
@@ -47,20 +48,7 @@ def _summary(alert: Alert) -> dict[str, object]:
 def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> Alert:
     """Store a new alert with its best-shot image encrypted under a container of its own."""
     with uow:
-        container = vault.new_container(uow.session)
-        sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
-        AlertRepository(uow.session).add(alert, container.id, sealed)
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "alert.raised",
-            "alert",
-            alert.id,
-            {},
-            _summary(alert),
-            at=alert.raised_at,
-        )
+        keep_raised(uow, alert, image_jpeg, vault)
         uow.commit()
     return alert
 
@@ -68,23 +56,46 @@ def record_alert(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault)
 def add_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
     """The subject was seen again in the alert's episode: add it, page no one again."""
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
-        rules.add_sighting(alert, sighting)
-        alerts.save(alert)
-        after = {"sighting": sighting.model_dump(mode="json")}
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "alert.sighting_added",
-            "alert",
-            alert_id,
-            {},
-            after,
+        alert = join_sighting(uow, alert_id, sighting)
+        uow.commit()
+    return alert
+
+
+def keep_raised(uow: UnitOfWork, alert: Alert, image_jpeg: bytes, vault: Vault) -> None:
+    """Within an open unit of work (not committed here): the alert, its sealed image and its
+    audit record."""
+    container = vault.new_container(uow.vault_keys, alert.raised_at)
+    sealed = vault.encrypt(container, image_jpeg, _image_context(alert.id))
+    uow.alerts.add(alert, SealedImage(container.id, sealed))
+    uow.audit.record(
+        AuditEvent(
+            actor=ENGINE,
+            role=ENGINE,
+            action="alert.raised",
+            entity=Entity("alert", alert.id),
+            before={},
+            after=_summary(alert),
+            at=alert.raised_at,
+        )
+    )
+
+
+def join_sighting(uow: UnitOfWork, alert_id: str, sighting: Sighting) -> Alert:
+    """Within an open unit of work (not committed here): the sighting added, and audited."""
+    alert = uow.alerts.get(alert_id)
+    rules.add_sighting(alert, sighting)
+    uow.alerts.save(alert)
+    uow.audit.record(
+        AuditEvent(
+            actor=ENGINE,
+            role=ENGINE,
+            action="alert.sighting_added",
+            entity=Entity("alert", alert_id),
+            before={},
+            after={"sighting": sighting.model_dump(mode="json")},
             at=sighting.at,
         )
-        uow.commit()
+    )
     return alert
 
 
@@ -101,13 +112,22 @@ def _decide(
     (`apply`, given the post's holders) decides, and the change and its audit record commit
     together."""
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
         record = apply(alert, load_actor(uow, by), deployment.command.holders(post))
-        alerts.save(alert)
+        uow.alerts.save(alert)
         after = record.model_dump(mode="json") if record else {}
-        audit.record(uow.session, by, post, action, "alert", alert_id, {}, after, at=at)
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=post,
+                action=action,
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=at,
+            )
+        )
         uow.commit()
     return alert
 
@@ -169,71 +189,72 @@ def view_alert_image(
     in the same transaction, so no image leaves without its record."""
     at = now_or(now)
     with uow:
-        alerts = AlertRepository(uow.session)
-        alert = alerts.get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
         actor = load_actor(uow, by)
         holders = [name for post in VIEWING_POSTS for name in deployment.command.holders(post)]
         require_post(actor, holders, "command and operators", "view its alert images")
-        container_id, sealed = alerts.image(alert_id)
-        if container_id is None or sealed is None:
+        sealed = uow.alerts.image(alert_id)
+        if sealed is None:
             raise rules.AlertRefused(f"alert {alert_id} has no image (it was deleted)")
-        image = vault.decrypt(
-            vault.container(uow.session, container_id), sealed, _image_context(alert_id)
-        )
-        audit.record(
-            uow.session,
-            by,
-            post_of(deployment, actor),
-            "alert.image_viewed",
-            "alert",
-            alert_id,
-            {},
-            {"subject": alert.subject},
-            at=at,
+        container = vault.container(uow.vault_keys, sealed.container_id)
+        image = vault.decrypt(container, sealed.ciphertext, _image_context(alert_id))
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=post_of(deployment, actor),
+                action="alert.image_viewed",
+                entity=Entity("alert", alert_id),
+                before={},
+                after={"subject": alert.subject},
+                at=at,
+            )
         )
         uow.commit()
     return image
 
 
-def list_alerts(uow: UnitOfWork, deployment_ref: str) -> list[Alert]:
+def list_alerts(uow: UnitOfWork, ref: DeploymentRef) -> list[Alert]:
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
-        return AlertRepository(uow.session).for_deployment(deployment.id)
+        deployment = uow.deployments.named(ref)
+        return uow.alerts.for_deployment(deployment.id)
 
 
 def get_alert(uow: UnitOfWork, alert_id: str) -> Alert:
     with uow:
-        return AlertRepository(uow.session).get(alert_id)
+        return uow.alerts.get(alert_id)
 
 
 def record_metrics(
-    uow: UnitOfWork, deployment_ref: str, metrics: CameraMetrics, now: datetime | None = None
+    uow: UnitOfWork,
+    deployment_id: DeploymentId,
+    metrics: CameraMetrics,
+    now: datetime | None = None,
 ) -> None:
     """Save a camera's counters (replacing the last save), with the counts in the audit trail."""
     at = now_or(now)
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
-        AlertRepository(uow.session).save_metrics(deployment.id, metrics, at)
+        deployment = uow.deployments.get(deployment_id)
+        uow.camera_metrics.save(deployment.id, metrics, at)
         after = metrics.model_dump(mode="json", exclude={"gaps"}) | {"gaps": len(metrics.gaps)}
-        audit.record(
-            uow.session,
-            ENGINE,
-            ENGINE,
-            "camera.metrics",
-            "deployment",
-            deployment.id,
-            {},
-            after,
-            at=at,
+        uow.audit.record(
+            AuditEvent(
+                actor=ENGINE,
+                role=ENGINE,
+                action="camera.metrics",
+                entity=Entity("deployment", deployment.id),
+                before={},
+                after=after,
+                at=at,
+            )
         )
         uow.commit()
 
 
-def camera_metrics(uow: UnitOfWork, deployment_ref: str) -> list[CameraMetrics]:
+def camera_metrics(uow: UnitOfWork, ref: DeploymentRef) -> list[CameraMetrics]:
     with uow:
-        deployment = uow.deployments.get(deployment_ref)
-        return AlertRepository(uow.session).metrics(deployment.id)
+        deployment = uow.deployments.named(ref)
+        return uow.camera_metrics.per_camera(deployment.id)
 
 
 class StoreAlertSink:
@@ -257,8 +278,8 @@ class StoreAlertSink:
 class StoreMetricsSink:
     """The live engine's metrics sink: each camera's counters saved (and audited) as it runs."""
 
-    def __init__(self, database: Database, deployment_ref: str) -> None:
-        self._database, self._ref = database, deployment_ref
+    def __init__(self, database: Database, deployment_id: DeploymentId) -> None:
+        self._database, self._deployment_id = database, deployment_id
 
     def record(self, metrics: CameraMetrics) -> None:
-        record_metrics(UnitOfWork(self._database.sessions), self._ref, metrics)
+        record_metrics(UnitOfWork(self._database.sessions), self._deployment_id, metrics)

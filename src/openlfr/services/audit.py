@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from openlfr.store import audit
+from openlfr.domain.audit import AuditEntry, Verification
 from openlfr.store.uow import UnitOfWork
 
 
-def verify_chain(uow: UnitOfWork) -> audit.Verification:
+def verify_chain(uow: UnitOfWork) -> Verification:
     with uow:
-        return audit.verify(uow.session)
+        return uow.audit.verify()
 
 
 def audit_history(
     uow: UnitOfWork, entity_type: str | None = None, entity_id: str | None = None
-) -> list[audit.Entry]:
+) -> list[AuditEntry]:
     with uow:
-        return audit.history(uow.session, entity_type, entity_id)
+        return uow.audit.history(entity_type, entity_id)

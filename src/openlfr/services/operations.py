@@ -7,7 +7,7 @@ from datetime import datetime
 
 from openlfr.domain import operating
 from openlfr.domain.command import ChecklistItem, WatchlistImport
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.roles import Role
 from openlfr.domain.run_gate import RunPermit, authorise_run
 from openlfr.services.clock import now_or
@@ -16,7 +16,12 @@ from openlfr.store.uow import UnitOfWork
 
 
 def appoint(
-    uow: UnitOfWork, by: str, key: str, post: Role, people: list[str], now: datetime | None = None
+    uow: UnitOfWork,
+    by: str,
+    ref: DeploymentRef,
+    post: Role,
+    people: list[str],
+    now: datetime | None = None,
 ) -> Deployment:
     """Gold appoints Silver, Bronze, operators or engagement officers (replacing that post)."""
 
@@ -25,14 +30,14 @@ def appoint(
         operating.appoint(d, step.actor, post, appointees, step.now)
 
     return change_deployment(
-        uow, by, key, f"command.appointed.{post.value}", Role.GOLD, change, now_or(now)
+        uow, by, ref, f"command.appointed.{post.value}", Role.GOLD, change, now_or(now)
     )
 
 
 def tick(
     uow: UnitOfWork,
     by: str,
-    key: str,
+    ref: DeploymentRef,
     item: ChecklistItem,
     note: str = "",
     waived: bool = False,
@@ -41,11 +46,15 @@ def tick(
     def change(d: Deployment, step: Step) -> None:
         operating.tick(d, step.actor, item, note, step.now, waived)
 
-    return change_deployment(uow, by, key, f"checklist.{item.value}", None, change, now_or(now))
+    return change_deployment(uow, by, ref, f"checklist.{item.value}", None, change, now_or(now))
 
 
 def record_watchlist_import(
-    uow: UnitOfWork, by: str, key: str, imported: WatchlistImport, now: datetime | None = None
+    uow: UnitOfWork,
+    by: str,
+    ref: DeploymentRef,
+    imported: WatchlistImport,
+    now: datetime | None = None,
 ) -> Deployment:
     """Called by the watchlist area once the frozen snapshot is imported."""
 
@@ -53,37 +62,39 @@ def record_watchlist_import(
         operating.record_watchlist_import(d, step.actor, imported, step.now)
 
     return change_deployment(
-        uow, by, key, "checklist.watchlist_imported", None, change, now_or(now)
+        uow, by, ref, "checklist.watchlist_imported", None, change, now_or(now)
     )
 
 
 def record_cameras(
-    uow: UnitOfWork, by: str, key: str, cameras: list[str], now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, cameras: list[str], now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.record_cameras(d, step.actor, cameras, step.now)
 
-    return change_deployment(uow, by, key, "checklist.cameras", None, change, now_or(now))
+    return change_deployment(uow, by, ref, "checklist.cameras", None, change, now_or(now))
 
 
-def mark_ready(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+def mark_ready(
+    uow: UnitOfWork, by: str, ref: DeploymentRef, now: datetime | None = None
+) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.mark_ready(d, step.actor)
 
-    return change_deployment(uow, by, key, "deployment.ready", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.ready", Role.GOLD, change, now_or(now))
 
 
-def start(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+def start(uow: UnitOfWork, by: str, ref: DeploymentRef, now: datetime | None = None) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.start(d, step.actor, step.now)
 
-    return change_deployment(uow, by, key, "deployment.started", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.started", Role.GOLD, change, now_or(now))
 
 
 def start_cameras(
     uow: UnitOfWork,
     by: str,
-    key: str,
+    ref: DeploymentRef,
     sources: dict[str, str],
     snapshot_hash: str,
     threshold: float,
@@ -94,64 +105,66 @@ def start_cameras(
     def change(d: Deployment, step: Step) -> None:
         operating.start_cameras(d, step.actor, sources, snapshot_hash, threshold, step.now)
 
-    return change_deployment(uow, by, key, "cameras.started", None, change, now_or(now))
+    return change_deployment(uow, by, ref, "cameras.started", None, change, now_or(now))
 
 
 def pause(
-    uow: UnitOfWork, by: str, key: str, reason: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, reason: str, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.pause(d, step.actor, reason, step.now)
 
-    return change_deployment(uow, by, key, "deployment.paused", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.paused", Role.GOLD, change, now_or(now))
 
 
-def resume(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+def resume(uow: UnitOfWork, by: str, ref: DeploymentRef, now: datetime | None = None) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.resume(d, step.actor, step.now)
 
-    return change_deployment(uow, by, key, "deployment.resumed", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.resumed", Role.GOLD, change, now_or(now))
 
 
 def stop(
-    uow: UnitOfWork, by: str, key: str, reason: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, reason: str, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.stop(d, step.actor, reason, step.now)
 
-    return change_deployment(uow, by, key, "deployment.stopped", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.stopped", Role.GOLD, change, now_or(now))
 
 
 def close(
-    uow: UnitOfWork, by: str, key: str, summary: str = "", now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, summary: str = "", now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.close(d, step.actor, summary, step.now)
 
-    return change_deployment(uow, by, key, "deployment.closed", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "deployment.closed", Role.GOLD, change, now_or(now))
 
 
 def submit_cancellation_report(
-    uow: UnitOfWork, by: str, key: str, summary: str, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, summary: str, now: datetime | None = None
 ) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.submit_cancellation_report(d, step.actor, summary, step.now)
 
     return change_deployment(
-        uow, by, key, "cancellation_report.submitted", Role.GOLD, change, now_or(now)
+        uow, by, ref, "cancellation_report.submitted", Role.GOLD, change, now_or(now)
     )
 
 
-def publish(uow: UnitOfWork, by: str, key: str, now: datetime | None = None) -> Deployment:
+def publish(
+    uow: UnitOfWork, by: str, ref: DeploymentRef, now: datetime | None = None
+) -> Deployment:
     def change(d: Deployment, step: Step) -> None:
         operating.publish(d, step.actor, step.now)
 
-    return change_deployment(uow, by, key, "register.published", Role.GOLD, change, now_or(now))
+    return change_deployment(uow, by, ref, "register.published", Role.GOLD, change, now_or(now))
 
 
 def run_permit(
     uow: UnitOfWork,
-    key: str,
+    ref: DeploymentRef,
     camera_id: str,
     snapshot_hash: str,
     threshold: float,
@@ -159,5 +172,5 @@ def run_permit(
 ) -> RunPermit:
     """Load the deployment and ask the domain gate; raises RunRefused with the reason."""
     with uow:
-        deployment = uow.deployments.get(key)
+        deployment = uow.deployments.named(ref)
     return authorise_run(deployment, now_or(now), camera_id, snapshot_hash, threshold)

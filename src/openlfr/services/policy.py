@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.permissions import require_role
 from openlfr.domain.policy import Policy
 from openlfr.domain.policy_file import bundled_policy_text, parse_policy
 from openlfr.domain.roles import SYSTEM, Role
 from openlfr.services.clock import now_or
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 
 
@@ -45,15 +45,15 @@ def _activate(uow: UnitOfWork, text: str, by: str, now: datetime) -> Policy:
     policy = parse_policy(text)
     previous = uow.policies.active()
     uow.policies.activate(policy, text, by, now)
-    audit.record(
-        uow.session,
-        by,
-        Role.ADMINISTRATOR,
-        "policy.installed",
-        "policy",
-        policy.version,
-        {"version": previous.version, "name": previous.name} if previous else None,
-        {"version": policy.version, "name": policy.name},
-        at=now,
+    uow.audit.record(
+        AuditEvent(
+            actor=by,
+            role=Role.ADMINISTRATOR,
+            action="policy.installed",
+            entity=Entity("policy", policy.version),
+            before={"version": previous.version, "name": previous.name} if previous else None,
+            after={"version": policy.version, "name": policy.name},
+            at=now,
+        )
     )
     return policy

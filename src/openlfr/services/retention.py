@@ -1,9 +1,9 @@
 """Retention enforced, not promised: what is due for deletion, deleting it with a receipt in the
 audit chain, and evidence holds (the only way to keep an alert past its period).
 
-Periods come from the policy (`policy.retention`): a false alert is match data with no policing
-value and goes after `match_data_hours`; every other alert, image and record, after
-`alert_with_footage_days`. A watchlist snapshot goes at the first run after its deployment is
+Periods come from the policy (`policy.retention`) and what is due from `domain.retention`: a
+false alert goes after `match_data_hours`, every other alert, image and record, after
+`alert_with_footage_days`; a watchlist snapshot goes at the first run after its deployment is
 finished (the watchlist area's destruction; deadline `watchlist_hours_after_close`). A held
 alert is kept until the hold is released; a hold past its review date is reported, never
 silently dropped."""
@@ -13,72 +13,38 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from pydantic import BaseModel
 
-from openlfr.domain.alerts import Alert, Verdict
-from openlfr.domain.deployment import Deployment
-from openlfr.domain.errors import NotFound, PermissionRefused, TransitionRefused
-from openlfr.domain.policy import Retention
+from openlfr.domain.audit import AuditEntry, AuditEvent, Entity
+from openlfr.domain.errors import NotFound, TransitionRefused
 from openlfr.domain.register import AlertSummary
-from openlfr.domain.roles import SYSTEM, Actor, Role
+from openlfr.domain.retention import (
+    FINISHED,
+    DueItem,
+    EvidenceHold,
+    RetentionSchedule,
+    keeper_role,
+    new_hold,
+    require_release_reason,
+    retention_schedule,
+)
+from openlfr.domain.roles import SYSTEM, Role
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
 from openlfr.services.watchlist_destruction import (
-    FINISHED,
     DestructionReceipt,
     destroy_due,
     live_snapshot_ids,
 )
-from openlfr.store import audit
-from openlfr.store.alert_tables import AlertRepository, AlertRow
-from openlfr.store.evidence_tables import EvidenceHoldRow
 from openlfr.store.uow import UnitOfWork
 from openlfr.store.vault import Vault
 
 ALERT_DELETED = "retention.alert_deleted"
 log = logging.getLogger(__name__)
-
-
-class EvidenceHold(BaseModel):
-    """An alert kept as evidence of an offence: the recorded reason and when to look again."""
-
-    model_config = ConfigDict(frozen=True)
-
-    alert_id: str
-    deployment_id: str
-    reason: str
-    review_date: date
-    held_by: str
-    held_at: AwareDatetime
-
-
-class DueItem(BaseModel):
-    """One thing the retention policy will delete, and when."""
-
-    model_config = ConfigDict(frozen=True)
-
-    kind: str
-    entity_id: str
-    deployment: str
-    due_at: AwareDatetime
-    rule: str
-
-
-class RetentionSchedule(BaseModel):
-    """`openlfr retention report`: what is due now, what later, what is held and why."""
-
-    now: AwareDatetime
-    due: list[DueItem]
-    upcoming: list[DueItem]
-    held: list[EvidenceHold]
-    review_overdue: list[EvidenceHold]
 
 
 class RetentionRun(BaseModel):
@@ -88,29 +54,17 @@ class RetentionRun(BaseModel):
     watchlist_receipts: list[dict[str, object]]
 
 
-def alert_due_at(alert: Alert, retention: Retention) -> tuple[datetime, str]:
-    """When an alert's image and record must be gone, and the rule that says so."""
-    if alert.adjudication is not None and alert.adjudication.verdict is Verdict.FALSE_ALERT:
-        hours = retention.match_data_hours
-        return alert.raised_at + timedelta(hours=hours), f"false alert: {hours} h"
-    days = retention.alert_with_footage_days
-    return alert.raised_at + timedelta(days=days), f"alert with footage: {days} days"
-
-
 def schedule(uow: UnitOfWork, now: datetime | None = None) -> RetentionSchedule:
+    """`openlfr retention report`: what is due now, what later, what is held and why."""
     now = now_or(now)
     with uow:
         retention = active_policy(uow, now).retention
-        holds = active_holds(uow.session)
-        items = [*_alert_items(uow, retention, holds), *_watchlist_items(uow, retention)]
+        deployments = uow.deployments.list(None)
+        live = {d.id: live_snapshot_ids(uow, d.id) for d in deployments if d.state in FINISHED}
+        alerts, holds = uow.alerts.all(), uow.evidence_holds.active()
+        plan = retention_schedule(now, retention, deployments, alerts, live, holds)
         uow.commit()
-    return RetentionSchedule(
-        now=now,
-        due=sorted((i for i in items if i.due_at <= now), key=lambda i: i.due_at),
-        upcoming=sorted((i for i in items if i.due_at > now), key=lambda i: i.due_at),
-        held=list(holds.values()),
-        review_overdue=[h for h in holds.values() if h.review_date <= now.date()],
-    )
+    return plan
 
 
 def run_due(
@@ -136,27 +90,26 @@ def hold_as_evidence(
     """Keep an alert past its period as evidence. Only the deployment's Gold or the DPO, with a
     reason and a review date in the future."""
     now = now_or(now)
-    if not reason.strip():
-        raise TransitionRefused("an evidence hold needs the reason the data is kept")
-    if review_date <= now.date():
-        raise TransitionRefused("an evidence hold needs a review date in the future")
     with uow:
-        alert = AlertRepository(uow.session).get(alert_id)
+        alert = uow.alerts.get(alert_id)
         deployment = uow.deployments.get(alert.deployment_id)
-        role = _keeper_role(load_actor(uow, actor), deployment, "hold its alerts as evidence")
-        if alert_id in active_holds(uow.session):
+        role = keeper_role(load_actor(uow, actor), deployment, "hold its alerts as evidence")
+        if uow.evidence_holds.held(alert_id) is not None:
             raise TransitionRefused(f"alert {alert_id} is already held as evidence")
-        hold = EvidenceHold(
-            alert_id=alert_id,
-            deployment_id=deployment.id,
-            reason=reason,
-            review_date=review_date,
-            held_by=actor,
-            held_at=now,
-        )
-        uow.session.add(EvidenceHoldRow(id=str(uuid.uuid4()), **hold.model_dump()))
+        hold = new_hold(alert, actor, reason, review_date, now)
+        uow.evidence_holds.add(hold)
         after = hold.model_dump(mode="json")
-        audit.record(uow.session, actor, role, "evidence.held", "alert", alert_id, {}, after, now)
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                role=role,
+                action="evidence.held",
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=now,
+            )
+        )
         uow.commit()
     return hold
 
@@ -166,28 +119,35 @@ def release_hold(
 ) -> None:
     """End an evidence hold (case closed, or not needed): the alert is then due as usual."""
     now = now_or(now)
-    if not reason.strip():
-        raise TransitionRefused("releasing an evidence hold needs a reason")
+    require_release_reason(reason)
     with uow:
-        row = uow.session.scalars(_open_holds().where(EvidenceHoldRow.alert_id == alert_id)).first()
-        if row is None:
+        hold = uow.evidence_holds.held(alert_id)
+        if hold is None:
             raise NotFound(f"alert {alert_id} is not held as evidence")
-        deployment = uow.deployments.get(row.deployment_id)
-        role = _keeper_role(load_actor(uow, actor), deployment, "release an evidence hold")
-        row.released_by, row.released_at, row.release_reason = actor, now, reason
+        deployment = uow.deployments.get(hold.deployment_id)
+        role = keeper_role(load_actor(uow, actor), deployment, "release an evidence hold")
+        uow.evidence_holds.release(alert_id, actor, now, reason)
         after = {"reason": reason}
-        audit.record(
-            uow.session, actor, role, "evidence.released", "alert", alert_id, {}, after, now
+        uow.audit.record(
+            AuditEvent(
+                actor=actor,
+                role=role,
+                action="evidence.released",
+                entity=Entity("alert", alert_id),
+                before={},
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
 
 
-def deleted_alerts(session: Session, deployment_id: str | None = None) -> list[audit.Entry]:
+def deleted_alerts(uow: UnitOfWork, deployment_id: str | None = None) -> list[AuditEntry]:
     """The receipts of deleted alerts in the audit chain; `after["alert"]` is what is kept of
     each (an `AlertSummary`: references, verdict, outcome)."""
     return [
         entry
-        for entry in audit.history(session, "alert")
+        for entry in uow.audit.history("alert")
         if entry.action == ALERT_DELETED
         and deployment_id in (None, entry.after["alert"]["deployment_id"])
     ]
@@ -239,99 +199,32 @@ class RetentionScheduler:
 def _delete_alert(uow: UnitOfWork, item: DueItem, vault: Vault, now: datetime) -> str:
     """Shred the image (its vault key goes), delete the record, leave a receipt."""
     with uow:
-        row = uow.session.get(AlertRow, item.entity_id)
-        if row is None or item.entity_id in active_holds(uow.session):
+        if uow.evidence_holds.held(item.entity_id) is not None:
             return item.entity_id
-        summary = AlertSummary.of(Alert.model_validate(row.data))
-        image_sha256 = hashlib.sha256(row.image).hexdigest() if row.image else None
-        container = row.image_container
-        uow.session.delete(row)
-        uow.session.flush()
-        if container is not None:
-            vault.destroy(uow.session, container)
+        removed = uow.alerts.remove(item.entity_id)
+        if removed is None:
+            return item.entity_id
+        alert, image = removed
+        image_sha256 = hashlib.sha256(image.ciphertext).hexdigest() if image else None
+        if image is not None:
+            vault.destroy(uow.vault_keys, image.container_id)
+        summary = AlertSummary.of(alert)
         before = {"image_sha256": image_sha256, "due_at": item.due_at.isoformat()}
         after = {
             "alert": summary.model_dump(mode="json"),
             "deployment": item.deployment,
             "rule": item.rule,
         }
-        audit.record(
-            uow.session,
-            SYSTEM.username,
-            Role.ADMINISTRATOR,
-            ALERT_DELETED,
-            "alert",
-            item.entity_id,
-            before,
-            after,
-            now,
+        uow.audit.record(
+            AuditEvent(
+                actor=SYSTEM.username,
+                role=Role.ADMINISTRATOR,
+                action=ALERT_DELETED,
+                entity=Entity("alert", item.entity_id),
+                before=before,
+                after=after,
+                at=now,
+            )
         )
         uow.commit()
     return item.entity_id
-
-
-def _alert_items(
-    uow: UnitOfWork, retention: Retention, holds: dict[str, EvidenceHold]
-) -> list[DueItem]:
-    references = {d.id: d.reference for d in uow.deployments.list(None)}
-    items = []
-    for row in uow.session.scalars(select(AlertRow).order_by(AlertRow.raised_at)):
-        if row.id in holds:
-            continue
-        due_at, rule = alert_due_at(Alert.model_validate(row.data), retention)
-        deployment = references[row.deployment_id]
-        items.append(
-            DueItem(kind="alert", entity_id=row.id, deployment=deployment, due_at=due_at, rule=rule)
-        )
-    return items
-
-
-def _watchlist_items(uow: UnitOfWork, retention: Retention) -> list[DueItem]:
-    hours = retention.watchlist_hours_after_close
-    return [
-        DueItem(
-            kind="watchlist_snapshot",
-            entity_id=snapshot_id,
-            deployment=d.reference,
-            due_at=d.closure.at if d.closure else d.created_at,
-            rule=f"watchlist: destroyed once the deployment ends, at most {hours} h after close",
-        )
-        for d in uow.deployments.list(None)
-        if d.state in FINISHED
-        for snapshot_id in live_snapshot_ids(uow, d.id)
-    ]
-
-
-def _open_holds() -> Select[tuple[EvidenceHoldRow]]:
-    return select(EvidenceHoldRow).where(EvidenceHoldRow.released_at.is_(None))
-
-
-def active_holds(session: Session) -> dict[str, EvidenceHold]:
-    """The alerts held as evidence now, by alert id."""
-    return {
-        row.alert_id: EvidenceHold(
-            alert_id=row.alert_id,
-            deployment_id=row.deployment_id,
-            reason=row.reason,
-            review_date=row.review_date,
-            held_by=row.held_by,
-            held_at=_aware(row.held_at),
-        )
-        for row in session.scalars(_open_holds().order_by(EvidenceHoldRow.held_at))
-    }
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time this system stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _keeper_role(actor: Actor, deployment: Deployment, to: str) -> Role:
-    if actor.username == deployment.command.gold:
-        return Role.GOLD
-    if actor.has(Role.DPO):
-        return Role.DPO
-    raise PermissionRefused(
-        f"only {deployment.reference}'s Gold or the data protection officer may {to}; "
-        f"{actor.username} is neither"
-    )

@@ -8,11 +8,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.policy import Policy
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.services.policy import active_policy
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
 
 
@@ -32,31 +32,42 @@ class Step:
         return self.uow.actors.get(username)
 
 
-def load_actor(uow: UnitOfWork, username: str) -> Actor:
-    return SYSTEM if username == SYSTEM.username else uow.actors.get(username)
+def load_actor(uow: UnitOfWork, by: str) -> Actor:
+    return SYSTEM if by == SYSTEM.username else uow.actors.get(by)
 
 
 def change_deployment(
     uow: UnitOfWork,
-    username: str,
-    key: str,
+    by: str,
+    ref: DeploymentRef,
     action: str,
     role: Role | None,
     change: Callable[[Deployment, Step], object],
     now: datetime,
+    exclusive: bool = False,
 ) -> Deployment:
     """Run one step in one transaction. `role` None: the post the actor holds on the deployment.
-    A refusal raised by `change` leaves nothing behind: the transaction is rolled back."""
+    A refusal raised by `change` leaves nothing behind: the transaction is rolled back.
+    A racing step on the same deployment is refused (ConcurrentChange), unless `exclusive`:
+    then the deployment is locked as it is read and the other step waits its turn."""
     with uow:
-        step = Step(uow, load_actor(uow, username), now)
-        deployment = uow.deployments.get(key)
+        step = Step(uow, load_actor(uow, by), now)
+        deployment = uow.deployments.named(ref, lock=exclusive)
         before = deployment.model_dump(mode="json")
         change(deployment, step)
         uow.deployments.save(deployment, now)
         old, new = changes(before, deployment.model_dump(mode="json"))
         acting_as = role or post_of(deployment, step.actor)
-        audit.record(
-            uow.session, username, acting_as, action, "deployment", deployment.id, old, new, at=now
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=acting_as,
+                action=action,
+                entity=Entity("deployment", deployment.id),
+                before=old,
+                after=new,
+                at=now,
+            )
         )
         uow.commit()
     return deployment

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.permissions import require_role
 from openlfr.domain.roles import Role
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, checkpoint_sqlite
+from openlfr.store.vault import Vault
 
 ROTATED = "vault.rotated"
 
@@ -27,12 +27,19 @@ def rotate_master_key(
     with uow:
         actor = load_actor(uow, by)
         require_role(actor, Role.ADMINISTRATOR, "rotate the vault key")
-        bind = uow.session.get_bind()
-        count = vault.rewrap(uow.session, successor)
+        count = vault.rewrap(uow.vault_keys, successor)
         after = {"data_keys": count, "note": "destroy the old master key now"}
-        audit.record(
-            uow.session, by, Role.ADMINISTRATOR, ROTATED, "vault", "master", {}, after, at=at
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=Role.ADMINISTRATOR,
+                action=ROTATED,
+                entity=Entity("vault", "master"),
+                before={},
+                after=after,
+                at=at,
+            )
         )
         uow.commit()
-    checkpoint_sqlite(bind)  # no old wrapping left in the WAL
+    uow.shred_leftovers()  # no old wrapping left in the WAL
     return count

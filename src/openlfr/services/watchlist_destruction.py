@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, select
-
-from openlfr.domain.deployment import Deployment, State
-from openlfr.domain.errors import PermissionRefused
+from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.deployment import Deployment, DeploymentId, DeploymentRef
+from openlfr.domain.retention import FINISHED, keeper_role, watchlist_deadline
 from openlfr.domain.roles import SYSTEM, Actor, Role
 from openlfr.domain.watchlist import WatchlistRefused
 from openlfr.services.clock import now_or
 from openlfr.services.policy import active_policy
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Vault, checkpoint_sqlite
-from openlfr.store.watchlist_tables import SnapshotRow, SnapshotTemplateRow
+from openlfr.store.vault import Vault
 
 DESTROYED = "watchlist.destroyed"
-#: After these states the watchlist has no further use and must go.
-FINISHED = frozenset({State.CLOSED, State.PUBLISHED, State.REJECTED, State.LAPSED})
 
 
 @dataclass(frozen=True)
@@ -57,29 +52,18 @@ def destroy_snapshot(
     now: datetime,
 ) -> DestructionReceipt:
     """Within the caller's open unit of work (not committed here): shred one snapshot."""
-    session = uow.session
-    snapshot = session.get(SnapshotRow, snapshot_id)
+    snapshot = uow.snapshots.get(snapshot_id)
     if snapshot is None or snapshot.destroyed_at is not None:
         raise WatchlistRefused([f"snapshot {snapshot_id} does not exist or is already destroyed"])
     digest, templates = hashlib.sha256(), 0
-    rows = session.execute(
-        select(SnapshotTemplateRow.image, SnapshotTemplateRow.template)
-        .where(SnapshotTemplateRow.snapshot_id == snapshot_id)
-        .order_by(SnapshotTemplateRow.reference, SnapshotTemplateRow.position)
-    )
-    for image, template in rows:
+    for image, template in uow.snapshots.sealed(snapshot_id):
         digest.update(image)
         digest.update(template)
         templates += 1
-    container_id = snapshot.container_id
-    session.execute(
-        delete(SnapshotTemplateRow).where(SnapshotTemplateRow.snapshot_id == snapshot_id)
-    )
-    snapshot.container_id, snapshot.destroyed_by, snapshot.destroyed_at = None, by.username, now
-    session.flush()
-    if container_id is not None:
-        vault.destroy(session, container_id)
-    deadline = _deadline(uow, deployment, now)
+    uow.snapshots.destroy(snapshot_id, by.username, now)
+    if snapshot.container_id is not None:
+        vault.destroy(uow.vault_keys, snapshot.container_id)
+    deadline = watchlist_deadline(deployment, active_policy(uow, now).retention)
     receipt = DestructionReceipt(
         snapshot_id=snapshot_id,
         deployment=deployment.reference,
@@ -95,30 +79,30 @@ def destroy_snapshot(
         overdue=deadline is not None and now > deadline,
     )
     before = {"snapshot_hash": snapshot.hash, "size": snapshot.size}
-    audit.record(
-        session,
-        by.username,
-        role,
-        DESTROYED,
-        "watchlist_snapshot",
-        snapshot_id,
-        before,
-        asdict(receipt),
-        at=now,
+    uow.audit.record(
+        AuditEvent(
+            actor=by.username,
+            role=role,
+            action=DESTROYED,
+            entity=Entity("watchlist_snapshot", snapshot_id),
+            before=before,
+            after=asdict(receipt),
+            at=now,
+        )
     )
     return receipt
 
 
 def destroy_for_deployment(
-    uow: UnitOfWork, by: str, key: str, vault: Vault, now: datetime | None = None
+    uow: UnitOfWork, by: str, ref: DeploymentRef, vault: Vault, now: datetime | None = None
 ) -> list[DestructionReceipt]:
     """After the deployment (closed, published, rejected or lapsed): destroy every snapshot it
     still has. The deployment's Gold, the DPO, or the system sweep may do it."""
     now = now_or(now)
     with uow:
         actor = load_actor(uow, by)
-        deployment = uow.deployments.get(key)
-        role = _destroyer_role(actor, deployment)
+        deployment = uow.deployments.named(ref)
+        role = keeper_role(actor, deployment, "destroy its watchlist")
         if deployment.state not in FINISHED:
             raise WatchlistRefused(
                 [
@@ -126,13 +110,12 @@ def destroy_for_deployment(
                     "destroyed once it is closed"
                 ]
             )
-        bind = uow.session.get_bind()
         receipts = [
             destroy_snapshot(uow, sid, vault, actor, role, "deployment finished", deployment, now)
             for sid in live_snapshot_ids(uow, deployment.id)
         ]
         uow.commit()
-    checkpoint_sqlite(bind)
+    uow.shred_leftovers()
     return receipts
 
 
@@ -154,35 +137,10 @@ def destroy_due(
 def receipts(uow: UnitOfWork, snapshot_id: str | None = None) -> list[DestructionReceipt]:
     """The destruction receipts in the audit chain (of one snapshot, if given)."""
     with uow:
-        entries = audit.history(uow.session, "watchlist_snapshot", snapshot_id)
+        entries = uow.audit.history("watchlist_snapshot", snapshot_id)
     return [DestructionReceipt(**e.after) for e in entries if e.action == DESTROYED]
 
 
-def live_snapshot_ids(uow: UnitOfWork, deployment_id: str) -> list[str]:
-    return list(
-        uow.session.scalars(
-            select(SnapshotRow.id).where(
-                SnapshotRow.deployment_id == deployment_id, SnapshotRow.destroyed_at.is_(None)
-            )
-        )
-    )
-
-
-def _destroyer_role(actor: Actor, deployment: Deployment) -> Role:
-    if actor.username == SYSTEM.username:
-        return Role.ADMINISTRATOR
-    if actor.username == deployment.command.gold:
-        return Role.GOLD
-    if actor.has(Role.DPO):
-        return Role.DPO
-    raise PermissionRefused(
-        f"only {deployment.reference}'s Gold or the data protection officer may destroy its "
-        f"watchlist; {actor.username} is neither"
-    )
-
-
-def _deadline(uow: UnitOfWork, deployment: Deployment, now: datetime) -> datetime | None:
-    if deployment.closure is None:
-        return None
-    hours = active_policy(uow, now).retention.watchlist_hours_after_close
-    return deployment.closure.at + timedelta(hours=hours)
+def live_snapshot_ids(uow: UnitOfWork, deployment_id: DeploymentId) -> list[str]:
+    """The deployment's snapshots not yet destroyed (within the caller's unit of work)."""
+    return uow.snapshots.live_ids(deployment_id)

@@ -3,26 +3,22 @@ a person's resolution of a flagged pair, and withdrawal of a record (its data ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, or_, select, update
+import numpy.typing as npt
 
-from openlfr.domain.watchlist import DUPLICATE_THRESHOLD, WatchlistRefused, require_importer
+from openlfr.domain.audit import AuditEvent, Entity
+from openlfr.domain.watchlist import (
+    DUPLICATE_THRESHOLD,
+    Duplicate,
+    WatchlistRefused,
+    require_importer,
+)
 from openlfr.services.clock import now_or
 from openlfr.services.steps import load_actor
-from openlfr.store import audit
 from openlfr.store.uow import UnitOfWork
-from openlfr.store.vault import Container, Vault, VaultKeyRow
-from openlfr.store.watchlist_tables import DuplicateFlagRow, WatchlistImageRow, WatchlistRecordRow
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    reference_a: str
-    reference_b: str
-    score: float
+from openlfr.store.vault import Vault
 
 
 def image_context(reference: str, position: int, kind: str) -> bytes:
@@ -30,26 +26,13 @@ def image_context(reference: str, position: int, kind: str) -> bytes:
     return f"watchlist:{reference}:{position}:{kind}".encode()
 
 
-def pool_templates(uow: UnitOfWork, vault: Vault) -> tuple[list[str], np.ndarray]:
+def pool_templates(uow: UnitOfWork, vault: Vault) -> tuple[list[str], npt.NDArray[np.float32]]:
     """Every template in the pool, decrypted: (reference per row, matrix)."""
-    query = (
-        select(
-            WatchlistImageRow.reference,
-            WatchlistImageRow.position,
-            WatchlistImageRow.template,
-            VaultKeyRow.id,
-            VaultKeyRow.wrapped_key,
-        )
-        .join(WatchlistRecordRow, WatchlistRecordRow.reference == WatchlistImageRow.reference)
-        .join(VaultKeyRow, VaultKeyRow.id == WatchlistRecordRow.container_id)
-    )
     references, vectors = [], []
-    for reference, position, blob, box_id, wrapped in uow.session.execute(query):
-        plain = vault.decrypt(
-            Container(box_id, wrapped), blob, image_context(reference, position, "template")
-        )
-        references.append(reference)
-        vectors.append(np.frombuffer(plain, np.float32))
+    for box, sealed in uow.watchlist_pool.templates():
+        context = image_context(sealed.reference, sealed.position, "template")
+        references.append(sealed.reference)
+        vectors.append(np.frombuffer(vault.decrypt(box, sealed.template, context), np.float32))
     matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), np.float32)
     return references, matrix
 
@@ -68,23 +51,9 @@ def flag_duplicates(uow: UnitOfWork, vault: Vault, new: set[str], now: datetime)
             a, b = sorted((references[row], references[int(j)]))
             if a != b and (is_new[row] or is_new[j]):
                 best[(a, b)] = max(best.get((a, b), -1.0), float(scores[i, j]))
-    known = {
-        (flag.reference_a, flag.reference_b)
-        for flag in uow.session.scalars(select(DuplicateFlagRow))
-    }
+    known = uow.duplicates.pairs()
     found = [Duplicate(a, b, score) for (a, b), score in sorted(best.items())]
-    rows = [
-        {
-            "reference_a": d.reference_a,
-            "reference_b": d.reference_b,
-            "score": d.score,
-            "flagged_at": now,
-        }
-        for d in found
-        if (d.reference_a, d.reference_b) not in known
-    ]
-    if rows:
-        uow.session.execute(insert(DuplicateFlagRow), rows)
+    uow.duplicates.add([d for d in found if (d.reference_a, d.reference_b) not in known], now)
     return found
 
 
@@ -99,23 +68,17 @@ def resolve_duplicate(
     first, second = sorted((a, b))
     with uow:
         role = require_importer(load_actor(uow, by))
-        changed = uow.session.execute(
-            update(DuplicateFlagRow)
-            .where(DuplicateFlagRow.reference_a == first, DuplicateFlagRow.reference_b == second)
-            .values(resolved_by=by, resolved_at=now, resolution=resolution)
-        )
-        if not changed.rowcount:
+        if not uow.duplicates.resolve(first, second, by, resolution, now):
             raise WatchlistRefused([f"{first} and {second} are not flagged as duplicates"])
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "watchlist.duplicate_resolved",
-            "watchlist_pool",
-            f"{first}|{second}",
-            None,
-            {"resolution": resolution},
-            at=now,
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.duplicate_resolved",
+                entity=Entity("watchlist_pool", f"{first}|{second}"),
+                after={"resolution": resolution},
+                at=now,
+            )
         )
         uow.commit()
 
@@ -128,30 +91,20 @@ def withdraw_record(
     now = now_or(now)
     with uow:
         role = require_importer(load_actor(uow, by))
-        record = uow.session.get(WatchlistRecordRow, reference)
-        if record is None:
+        container_id = uow.watchlist_pool.container_of(reference)
+        if container_id is None:
             raise WatchlistRefused([f"{reference} is not in the watchlist pool"])
-        container_id = record.container_id
-        uow.session.execute(
-            delete(DuplicateFlagRow).where(
-                or_(
-                    DuplicateFlagRow.reference_a == reference,
-                    DuplicateFlagRow.reference_b == reference,
-                )
+        uow.duplicates.forget(reference)
+        uow.watchlist_pool.remove(reference)
+        vault.destroy(uow.vault_keys, container_id)
+        uow.audit.record(
+            AuditEvent(
+                actor=by,
+                role=role,
+                action="watchlist.record_withdrawn",
+                entity=Entity("watchlist_pool", reference),
+                after={"reason": reason},
+                at=now,
             )
-        )
-        uow.session.delete(record)
-        uow.session.flush()
-        vault.destroy(uow.session, container_id)
-        audit.record(
-            uow.session,
-            by,
-            role,
-            "watchlist.record_withdrawn",
-            "watchlist_pool",
-            reference,
-            None,
-            {"reason": reason},
-            at=now,
         )
         uow.commit()

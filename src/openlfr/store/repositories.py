@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from openlfr.domain.accounts import LoginSession
 from openlfr.domain.application import ApplicationVersion
-from openlfr.domain.deployment import DecisionRecord, Deployment, State
+from openlfr.domain.deployment import (
+    DecisionRecord,
+    Deployment,
+    DeploymentId,
+    DeploymentRef,
+    State,
+)
 from openlfr.domain.errors import AlreadyExists, NotFound
 from openlfr.domain.policy import Policy
 from openlfr.domain.policy_file import parse_policy
 from openlfr.domain.roles import Actor, Role
+from openlfr.store.account_tables import AccountRow, SessionRow
 from openlfr.store.tables import (
     ActorRow,
     ApplicationVersionRow,
@@ -69,6 +77,50 @@ def _actor_columns(actor: Actor) -> dict[str, object]:
     }
 
 
+class AccountRepository:
+    """Password hashes and login sessions by username and token hash."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def password_hash(self, username: str) -> str | None:
+        row = self.session.get(AccountRow, username)
+        return row.password_hash if row else None
+
+    def set_password_hash(self, username: str, password_hash: str, now: datetime) -> None:
+        row = self.session.get(AccountRow, username)
+        if row is None:
+            row = AccountRow(username=username)
+            self.session.add(row)
+        row.password_hash, row.changed_at = password_hash, now
+
+    def usernames_with_password(self) -> set[str]:
+        return set(self.session.scalars(select(AccountRow.username)))
+
+    def add_session(self, token_hash: str, username: str, now: datetime, expires: datetime) -> None:
+        self.session.add(
+            SessionRow(token_hash=token_hash, username=username, created_at=now, expires_at=expires)
+        )
+
+    def find_session(self, token_hash: str) -> LoginSession | None:
+        row = self.session.get(SessionRow, token_hash)
+        return LoginSession(row.username, _aware(row.expires_at)) if row else None
+
+    def drop_session(self, token_hash: str) -> None:
+        self.session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+    def drop_sessions_of(self, username: str) -> None:
+        self.session.execute(delete(SessionRow).where(SessionRow.username == username))
+
+    def drop_expired(self, now: datetime) -> None:
+        self.session.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class PolicyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -106,14 +158,23 @@ class DeploymentRepository:
         self._rows[deployment.id] = row
         self.save(deployment, now)
 
-    def get(self, key: str) -> Deployment:
-        """By id or by reference."""
-        query = select(DeploymentRow).where(
-            or_(DeploymentRow.id == key, DeploymentRow.reference == key)
-        )
+    def get(self, deployment_id: DeploymentId) -> Deployment:
+        row = self.session.get(DeploymentRow, deployment_id)
+        if row is None:
+            raise NotFound(f"no deployment with id {deployment_id!r}")
+        return self._domain(row)
+
+    def named(self, reference: DeploymentRef, lock: bool = False) -> Deployment:
+        """`lock`: held until the transaction ends (PostgreSQL; SQLite's writers take turns)."""
+        query = select(DeploymentRow).where(DeploymentRow.reference == reference)
+        if lock:
+            query = query.with_for_update()
         row = self.session.scalars(query).first()
         if row is None:
-            raise NotFound(f"no deployment {key!r}")
+            raise NotFound(f"no deployment {reference!r}")
+        return self._domain(row)
+
+    def _domain(self, row: DeploymentRow) -> Deployment:
         self._rows[row.id] = row
         return Deployment.model_validate(
             {
@@ -142,10 +203,10 @@ class DeploymentRepository:
             row.decisions.append(_decision_row(deployment.id, seq + 1, decision))
 
     def list(self, state: State | None = None) -> list[Deployment]:
-        query = select(DeploymentRow.id).order_by(DeploymentRow.updated_at.desc())
+        query = select(DeploymentRow).order_by(DeploymentRow.updated_at.desc())
         if state is not None:
             query = query.where(DeploymentRow.state == state.value)
-        return [self.get(key) for key in self.session.scalars(query)]
+        return [self._domain(row) for row in self.session.scalars(query)]
 
 
 def _version_row(deployment_id: str, version: ApplicationVersion) -> ApplicationVersionRow:

@@ -10,11 +10,19 @@ from openlfr.store import (
     alert_tables,
     delivery_tables,
     evidence_tables,
+    vault_keys,
     watchlist_tables,
 )
 from openlfr.store.tables import Base
 
 metadata = Base.metadata
 
-AREA_TABLES = (account_tables, alert_tables, delivery_tables, evidence_tables, watchlist_tables)
+AREA_TABLES = (
+    account_tables,
+    alert_tables,
+    delivery_tables,
+    evidence_tables,
+    vault_keys,
+    watchlist_tables,
+)
 """Named so that the imports above are plainly used: each registers its tables on `Base`."""

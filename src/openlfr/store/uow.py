@@ -10,14 +10,44 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from openlfr.domain.errors import ConcurrentChange
-from openlfr.store.repositories import ActorRepository, DeploymentRepository, PolicyRepository
+from openlfr.store.alert_repositories import (
+    AlertDeliveries,
+    AlertRepository,
+    CameraMetricsRepository,
+)
+from openlfr.store.audit import AuditLog
+from openlfr.store.evidence_repositories import (
+    CancellationReports,
+    EquitabilityRecord,
+    EvidenceHolds,
+)
+from openlfr.store.repositories import (
+    AccountRepository,
+    ActorRepository,
+    DeploymentRepository,
+    PolicyRepository,
+)
+from openlfr.store.vault_keys import VaultKeys, checkpoint_sqlite
+from openlfr.store.watchlist_repositories import DuplicateFlags, Snapshots, WatchlistPool
 
 
 class UnitOfWork:
     session: Session
     actors: ActorRepository
+    accounts: AccountRepository
     policies: PolicyRepository
     deployments: DeploymentRepository
+    audit: AuditLog
+    vault_keys: VaultKeys
+    alerts: AlertRepository
+    camera_metrics: CameraMetricsRepository
+    alert_deliveries: AlertDeliveries
+    evidence_holds: EvidenceHolds
+    equitability: EquitabilityRecord
+    cancellation_reports: CancellationReports
+    watchlist_pool: WatchlistPool
+    duplicates: DuplicateFlags
+    snapshots: Snapshots
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -25,8 +55,20 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._sessions()
         self.actors = ActorRepository(self.session)
+        self.accounts = AccountRepository(self.session)
         self.policies = PolicyRepository(self.session)
         self.deployments = DeploymentRepository(self.session)
+        self.audit = AuditLog(self.session)
+        self.vault_keys = VaultKeys(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.camera_metrics = CameraMetricsRepository(self.session)
+        self.alert_deliveries = AlertDeliveries(self.session)
+        self.evidence_holds = EvidenceHolds(self.session)
+        self.equitability = EquitabilityRecord(self.session)
+        self.cancellation_reports = CancellationReports(self.session)
+        self.watchlist_pool = WatchlistPool(self.session)
+        self.duplicates = DuplicateFlags(self.session)
+        self.snapshots = Snapshots(self.session)
         return self
 
     def __exit__(
@@ -45,3 +87,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+    def shred_leftovers(self) -> None:
+        """After a commit that destroyed data: no old page of it left in SQLite's WAL."""
+        bind = self._sessions.kw.get("bind")
+        if bind is not None:
+            checkpoint_sqlite(bind)

@@ -10,10 +10,10 @@ Backups taken before the destruction still hold the wrapped key; they are shredd
 the master key (`rewrap`, `openlfr watchlist vault-rotate`) and destroying the old one.
 
     vault = Vault.from_environment()                   # VaultError if missing, bad or misplaced
-    box = vault.new_container(session)                 # Container(id, wrapped_key), stored
+    box = vault.new_container(uow.vault_keys, now)     # Container(id, wrapped_key), stored
     blob = vault.encrypt(box, image_bytes, b"record:R1:image:0")
-    vault.decrypt(vault.container(session, box.id), blob, b"record:R1:image:0")
-    vault.destroy(session, box.id)                     # the key row goes; blobs are noise
+    vault.decrypt(vault.container(uow.vault_keys, box.id), blob, b"record:R1:image:0")
+    vault.destroy(uow.vault_keys, box.id)              # the key row goes; blobs are noise
 
 The associated data binds a ciphertext to its place (say, the record and image it belongs
 to): a blob copied to another row does not decrypt. Each blob is nonce (12 bytes) + ciphertext
@@ -36,12 +36,10 @@ from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, DateTime, Engine, LargeBinary, String, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from openlfr.store.db import DEFAULT_SQLITE_PATH, database_url
-from openlfr.store.tables import Base
+from openlfr.store.vault_keys import VaultKeys
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -60,16 +58,6 @@ class VaultKeyMismatch(VaultError):
 
 class ContainerDestroyed(VaultError):
     """The container's data key is gone: its data was destroyed on purpose."""
-
-
-class VaultKeyRow(Base):
-    """One container's data key, wrapped by the master key. Deleting the row shreds the data."""
-
-    __tablename__ = "vault_keys"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Container(NamedTuple):
@@ -113,19 +101,19 @@ class Vault:
             "in base64"
         )
 
-    def new_container(self, session: Session) -> Container:
+    def new_container(self, keys: VaultKeys, now: datetime | None = None) -> Container:
         """A container with a fresh random data key, added (wrapped) to the caller's transaction."""
         container_id = str(uuid.uuid4())
         data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
         wrapped = _seal(self._master, data_key, _WRAP_CONTEXT + container_id.encode())
-        session.add(VaultKeyRow(id=container_id, wrapped_key=wrapped, created_at=datetime.now(UTC)))
+        keys.add(container_id, wrapped, now or datetime.now(UTC))
         return Container(container_id, wrapped)
 
-    def container(self, session: Session, container_id: str) -> Container:
-        row = session.get(VaultKeyRow, container_id)
-        if row is None:
+    def container(self, keys: VaultKeys, container_id: str) -> Container:
+        wrapped = keys.wrapped(container_id)
+        if wrapped is None:
             raise ContainerDestroyed(f"container {container_id} was destroyed; its data is gone")
-        return Container(row.id, row.wrapped_key)
+        return Container(container_id, wrapped)
 
     def encrypt(self, container: Container, plaintext: bytes, associated_data: bytes) -> bytes:
         return _seal(self._data_key(container), plaintext, associated_data)
@@ -133,51 +121,26 @@ class Vault:
     def decrypt(self, container: Container, blob: bytes, associated_data: bytes) -> bytes:
         return _open(self._data_key(container), blob, associated_data)
 
-    def destroy(self, session: Session, container_id: str) -> None:
+    def destroy(self, keys: VaultKeys, container_id: str) -> None:
         """Delete the wrapped data key in the caller's transaction (SQLite: zeroing freed pages),
         making every ciphertext of the container unreadable."""
-        if session.get_bind().dialect.name == "sqlite":
-            session.execute(text("PRAGMA secure_delete=ON"))
-        row = session.get(VaultKeyRow, container_id)
-        if row is not None:
-            session.delete(row)
-            session.flush()
+        keys.delete(container_id)
 
-    def rewrap(self, session: Session, successor: Vault) -> int:
+    def rewrap(self, keys: VaultKeys, successor: Vault) -> int:
         """Every live data key wrapped again under `successor`'s master key, in the caller's
         transaction (SQLite: the old wrappings' pages zeroed); returns how many. Once the old
         master key is destroyed, a backup taken before cannot be opened: its wrapped keys need
         the old master key, and data destroyed since has no key under the new one."""
-        if session.get_bind().dialect.name == "sqlite":
-            session.execute(text("PRAGMA secure_delete=ON"))
-        rows = session.scalars(select(VaultKeyRow)).all()
-        for row in rows:
-            context = _WRAP_CONTEXT + row.id.encode()
-            row.wrapped_key = _seal(
-                successor._master, _open(self._master, row.wrapped_key, context), context
-            )
-        session.flush()
-        return len(rows)
+
+        def again(container_id: str, wrapped: bytes) -> bytes:
+            context = _WRAP_CONTEXT + container_id.encode()
+            return _seal(successor._master, _open(self._master, wrapped, context), context)
+
+        return keys.rewrap_all(again)
 
     def _data_key(self, container: Container) -> AESGCM:
         key = _open(self._master, container.wrapped_key, _WRAP_CONTEXT + container.id.encode())
         return AESGCM(key)
-
-
-def checkpoint_sqlite(bind: Engine | Connection) -> None:
-    """After a destruction commits: fold the WAL into the database and truncate it, so old
-    frames holding a deleted key do not linger in `-wal` (best effort: readers still open keep
-    their frames until the next checkpoint; PostgreSQL: nothing to do)."""
-    if bind.dialect.name != "sqlite":
-        return
-    connection = bind.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
-    finally:
-        connection.close()
 
 
 def _seal(aead: AESGCM, plaintext: bytes, associated_data: bytes) -> bytes:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openlfr.store.tables import Base
-from openlfr.store.vault import VaultKeyRow
+from openlfr.store.vault_keys import VaultKeyRow
 
 
 class WatchlistRecordRow(Base):

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from openlfr import __version__
+from openlfr import __version__, bootstrap
 from openlfr.distributed.alert_feed import AlertRelay
 from openlfr.distributed.broker import BrokerKey, connect
 from openlfr.domain.errors import (
@@ -25,7 +25,7 @@ from openlfr.domain.errors import (
 )
 from openlfr.live.telemetry import process_telemetry
 from openlfr.services.retention import RetentionScheduler
-from openlfr.store.db import Database, open_database
+from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
 from openlfr.web.auth import NotLoggedIn, Refused, current_actor
 from openlfr.web.engines import Engines
@@ -130,7 +130,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or open_database(settings.database_url)
+    app.state.database = database or bootstrap.database(settings.database_url)
     app.state.live = live or LiveState()
     app.state.engines = Engines(app.state.live)
     hub = app.state.live.hub

@@ -1,280 +1,207 @@
-"""Form 3 and the eight sections of Form 1 Part 1 as HTML forms: which fields each section has,
-how a posted section becomes the domain's model, and which field each refusal is about.
+"""Form 3 and the eight sections of Form 1 Part 1 as HTML forms: which inputs each section has,
+which fields a posted page changed, and each of the domain's problems beside its field.
 
-The domain's messages (`domain/checks.py`) name the form or section first and then the thing
-missing; `Field.phrase` is the words that identify the field, so a reason lands beside it."""
+Problems say where they are (`Where(section, field)`, with the domain's section keys and field
+names), so no sentence is read to find its field. A page sends back what it showed (`shown`),
+so only the fields the person changed are saved, merged into the draft as it is then."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from openlfr.domain.application import (
     ApplicationForm,
-    DocumentCompliance,
-    DocumentRef,
+    Fields,
     IntelligenceCase,
-    LegalBasis,
-    Necessity,
-    PlaceAndTimes,
-    Proportionality,
-    RightsEngaged,
-    SpecialCategory,
-    WatchlistProposal,
+    Section,
+    edited,
+    section_fields,
 )
-from openlfr.domain.checks import FORM_3, SECTION
-from openlfr.domain.errors import NotFound
+from openlfr.domain.errors import NotFound, Refusal
 from openlfr.domain.policy import Named, Policy
+from openlfr.domain.problems import Problem
+from openlfr.web.form_fields import (
+    Choice,
+    Citation,
+    Field,
+    Lines,
+    Moment,
+    Number,
+    Options,
+    Proposal,
+    Several,
+    Text,
+    Unreadable,
+)
 
 Values = dict[str, Any]
+"""Each input's value as shown, by field name."""
+Placed = dict[str, list[str]]
+"""Sentences by field name; '' for the section as a whole."""
 
 
 @dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str = "textarea"
-    """text, textarea, datetime, number, choice, multi, lines, special or document."""
-    phrase: str = ""
-    options: tuple[tuple[str, str], ...] = ()
+class SectionForm:
+    section: Section
+    fields: tuple[Field, ...]
 
+    @property
+    def key(self) -> str:
+        return self.section.value
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    model: type[BaseModel]
-    fields: tuple[Field, ...] = field(default_factory=tuple)
+    @property
+    def title(self) -> str:
+        return self.section.heading
 
 
 class FieldErrors(Exception):
     """A posted section that cannot even be saved: the message for each field."""
 
-    def __init__(self, errors: dict[str, list[str]], values: Values) -> None:
+    def __init__(self, errors: Placed, values: Values) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors, self.values = errors, values
 
 
-def _options(items: list[Named]) -> tuple[tuple[str, str], ...]:
+def _options(items: Sequence[Named]) -> Options:
     return tuple((item.key, item.title) for item in items)
 
 
-def sections(policy: Policy) -> list[Section]:
+def sections(policy: Policy) -> list[SectionForm]:
     """Every section, its fields drawn from the policy's closed lists."""
-    F = Field
+    S = Section
     return [
-        Section("case", FORM_3, IntelligenceCase, (
-            F("use_case", "Use case", "choice", "use case", _options(policy.use_cases)),
-            F("policing_need", "The policing need", phrase="the policing need"),
-            F("evidence_for_need", "Evidence for the need", phrase="evidence for the need"),
-            F("evidence_for_place", "Evidence for the place", phrase="evidence for the place"),
-            F("evidence_for_people", "Evidence for who is likely to be there",
-              phrase="evidence for who is likely"),
-            F("reference", "Intelligence case reference", "text"),
+        SectionForm(S.CASE, (
+            Choice("use_case", "Use case", _options(policy.use_cases)),
+            Field("policing_need", "The policing need"),
+            Field("evidence_for_need", "Evidence for the need"),
+            Field("evidence_for_place", "Evidence for the place"),
+            Field("evidence_for_people", "Evidence for who is likely to be there"),
+            Text("reference", "Intelligence case reference"),
         )),
-        Section("place", SECTION[1], PlaceAndTimes, (
-            F("location", "Location", "text", "the location"),
-            F("start", "Start (UTC)", "datetime", "start and end"),
-            F("end", "End (UTC)", "datetime", "the end"),
-            F("rationale", "Rationale for the place and times", phrase="the rationale"),
-            F("raised_privacy", "Places with raised expectations of privacy", "multi",
-              "raised-privacy", _options(policy.raised_privacy_places)),
-            F("raised_privacy_explanation", "Why the place raises expectations of privacy",
-              phrase="why the place raises"),
-            F("additional_safeguards", "Additional safeguards", phrase="additional safeguards"),
+        SectionForm(S.PLACE, (
+            Text("location", "Location"),
+            Moment("start", "Start (UTC)"),
+            Moment("end", "End (UTC)"),
+            Field("rationale", "Rationale for the place and times"),
+            Several("raised_privacy", "Places with raised expectations of privacy",
+                    _options(policy.raised_privacy_places)),
+            Field("raised_privacy_explanation", "Why the place raises expectations of privacy"),
+            Field("additional_safeguards", "Additional safeguards"),
         )),
-        Section("legal", SECTION[2], LegalBasis, (
-            F("legal_basis", "Legal basis", phrase="the legal basis"),
-            F("legitimate_aims", "Legitimate aims (one a line)", "lines", "legitimate aim"),
-            F("how_achieved", "How the deployment achieves them", phrase="achieves the aim"),
+        SectionForm(S.LEGAL, (
+            Field("legal_basis", "Legal basis"),
+            Lines("legitimate_aims", "Legitimate aims (one a line)"),
+            Field("how_achieved", "How the deployment achieves them"),
         )),
-        Section("rights", SECTION[3], RightsEngaged, (
-            F("echr_articles", "ECHR articles engaged", "multi", "article",
-              tuple((str(a), f"Article {a}") for a in policy.echr_articles)),
-            F("schedule8_condition", "DPA 2018 Schedule 8 condition", "choice", "schedule 8",
-              _options(policy.schedule8_conditions)),
-            F("sensitive_processing_rationale", "Why sensitive processing is necessary",
-              phrase="sensitive processing"),
+        SectionForm(S.RIGHTS, (
+            Several("echr_articles", "ECHR articles engaged",
+                    tuple((str(a), f"Article {a}") for a in policy.echr_articles)),
+            Choice("schedule8_condition", "DPA 2018 Schedule 8 condition",
+                   _options(policy.schedule8_conditions)),
+            Field("sensitive_processing_rationale", "Why sensitive processing is necessary"),
         )),
-        Section("necessity", SECTION[4], Necessity, (
-            F("pressing_social_need", "The pressing social need", phrase="pressing social need"),
-            F("strict_necessity", "Why it is strictly necessary", phrase="strictly necessary"),
+        SectionForm(S.NECESSITY, (
+            Field("pressing_social_need", "The pressing social need"),
+            Field("strict_necessity", "Why it is strictly necessary"),
         )),
-        Section("proportionality", SECTION[5], Proportionality, (
-            F("importance_of_objective", "Importance of the objective", phrase="importance"),
-            F("alternatives_considered", "Less intrusive alternatives considered",
-              phrase="alternatives"),
-            F("public_awareness", "Public awareness steps", phrase="public awareness"),
-            F("least_intrusion", "Measures for least intrusion", phrase="least intrusion"),
+        SectionForm(S.PROPORTIONALITY, (
+            Field("importance_of_objective", "Importance of the objective"),
+            Field("alternatives_considered", "Less intrusive alternatives considered"),
+            Field("public_awareness", "Public awareness steps"),
+            Field("least_intrusion", "Measures for least intrusion"),
         )),
-        Section("watchlist", SECTION[6], WatchlistProposal, (
-            F("categories", "Watchlist categories", "multi", "categor",
-              _options(policy.watchlist_categories)),
-            F("approximate_size", "Approximate size", "number", "approximate watchlist size"),
-            F("intelligence_support", "How the intelligence case supports it",
-              phrase="intelligence case supports"),
-            F("necessity_and_proportionality", "Why it is necessary and proportionate",
-              phrase="necessary and proportionate"),
-            F("stricter_justification", "Stricter justification (associates, witnesses, victims)",
-              phrase="stricter justification"),
+        SectionForm(S.WATCHLIST, (
+            Several("categories", "Watchlist categories", _options(policy.watchlist_categories)),
+            Number("approximate_size", "Approximate size"),
+            Field("intelligence_support", "How the intelligence case supports it"),
+            Field("necessity_and_proportionality", "Why it is necessary and proportionate"),
+            Field("stricter_justification",
+                  "Stricter justification (associates, witnesses, victims)"),
         )),
-        Section("special", SECTION[7], SpecialCategory, tuple(
-            F(c.key, c.title, "special", c.title.lower()) for c in policy.special_categories
-        )),
-        Section("documents", SECTION[8], DocumentCompliance, (
-            *(F(d.key, f"{d.title} (minimum version {d.minimum_version})", "document",
-                d.title.lower()) for d in policy.documents),
-            F("compliance_statement", "Compliance statement", phrase="compliance statement"),
-            F("legal_advice", "Legal advice"),
-            F("technical_advice", "Technical advice"),
+        SectionForm(S.SPECIAL, tuple(Proposal(c.key, c.title) for c in policy.special_categories)),
+        SectionForm(S.DOCUMENTS, (
+            *(Citation(d.key, f"{d.title} (minimum version {d.minimum_version})")
+              for d in policy.documents),
+            Field("compliance_statement", "Compliance statement"),
+            Field("legal_advice", "Legal advice"),
+            Field("technical_advice", "Technical advice"),
         )),
     ]  # fmt: skip
 
 
-def section(policy: Policy, key: str) -> Section:
+def section(policy: Policy, key: str) -> SectionForm:
     for candidate in sections(policy):
         if candidate.key == key:
             return candidate
     raise NotFound(f"no application section {key!r}")
 
 
-_ATTRIBUTE = {
-    "place": "place",
-    "legal": "legal",
-    "rights": "rights",
-    "necessity": "necessity",
-    "proportionality": "proportionality",
-    "watchlist": "watchlist",
-    "documents": "documents",
-}
+def values_of(sec: SectionForm, case: IntelligenceCase, form: ApplicationForm) -> Values:
+    """What the section's inputs show now."""
+    current = section_fields(case, form, sec.section)
+    return {f.name: f.shown(current.get(f.name)) for f in sec.fields}
 
 
-def values_of(sec: Section, case: IntelligenceCase, form: ApplicationForm) -> Values:
-    """What the section's inputs show now, as strings and lists of strings."""
-    if sec.key == "special":
-        chosen = {item.category: item.rationale for item in form.special_categories}
-        return {
-            f.name: {"on": f.name in chosen, "rationale": chosen.get(f.name, "")}
-            for f in sec.fields
-        }
-    model: BaseModel = case if sec.key == "case" else getattr(form, _ATTRIBUTE[sec.key])
-    data = model.model_dump(mode="json")
-    refs = {ref["key"]: ref for ref in data.get("documents", [])} if sec.key == "documents" else {}
-    values: Values = {}
+def changes(
+    sec: SectionForm, posted: FormData, case: IntelligenceCase, form: ApplicationForm
+) -> Fields:
+    """The fields the person changed on the page (all of them if the page did not say what it
+    showed), as the domain's values. FieldErrors if a value cannot be read or does not fit the
+    section (a date that is not a date, a negative size)."""
+    values = {f.name: f.posted(posted) for f in sec.fields}
+    errors: Placed = {}
+    parsed: Values = {}
     for f in sec.fields:
-        if f.kind == "document":
-            ref = refs.get(f.name, {})
-            values[f.name] = {
-                "version": ref.get("version", ""),
-                "review_date": ref.get("review_date", ""),
-            }
-        elif f.kind == "datetime":
-            moment = getattr(model, f.name)
-            values[f.name] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if moment else ""
-        elif f.kind == "multi":
-            values[f.name] = [str(item) for item in data[f.name]]
-        elif f.kind == "lines":
-            values[f.name] = "\n".join(data[f.name])
-        else:
-            values[f.name] = "" if data[f.name] is None else str(data[f.name])
-    return values
-
-
-def _posted(sec: Section, posted: FormData) -> Values:
-    values: Values = {}
-    for f in sec.fields:
-        if f.kind == "special":
-            values[f.name] = {
-                "on": posted.get(f"{f.name}:on") is not None,
-                "rationale": str(posted.get(f"{f.name}:rationale", "")),
-            }
-        elif f.kind == "document":
-            values[f.name] = {
-                part: str(posted.get(f"{f.name}:{part}", "")).strip()
-                for part in ("version", "review_date")
-            }
-        elif f.kind == "multi":
-            values[f.name] = [str(item) for item in posted.getlist(f.name)]
-        else:
-            values[f.name] = str(posted.get(f.name, ""))
-    return values
-
-
-def _utc(text: str) -> datetime | None:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text.strip() else None
-
-
-def _validate(
-    model: type[BaseModel], data: Values, errors: dict[str, list[str]], name: str = ""
-) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            errors.setdefault(name or str(error["loc"][0]), []).append(error["msg"])
-        return None
-
-
-def apply(
-    sec: Section, posted: FormData, case: IntelligenceCase, form: ApplicationForm
-) -> tuple[IntelligenceCase, ApplicationForm]:
-    """The case and form with this section replaced by what was posted; FieldErrors if a value
-    cannot be stored at all (a date that is not a date, a negative size)."""
-    values, errors = _posted(sec, posted), {}
-    if sec.key == "special":
-        chosen = [
-            _validate(
-                SpecialCategory, {"category": name, "rationale": v["rationale"]}, errors, name
-            )
-            for name, v in values.items()
-            if v["on"]
-        ]
-        if errors:
-            raise FieldErrors(errors, values)
-        return case, form.model_copy(update={"special_categories": chosen})
-    data: Values = {}
-    refs = []
-    for f in sec.fields:
-        raw = values[f.name]
-        if f.kind == "document":
-            if raw["version"] or raw["review_date"]:
-                refs.append(_validate(DocumentRef, {"key": f.name, **raw}, errors, f.name))
-        elif f.kind == "datetime":
-            try:
-                data[f.name] = _utc(raw)
-            except ValueError:
-                errors.setdefault(f.name, []).append("give a date and time")
-        elif f.kind == "lines":
-            data[f.name] = [line.strip() for line in raw.splitlines() if line.strip()]
-        elif f.kind == "number":
-            data[f.name] = raw.strip() or 0
-        else:
-            data[f.name] = raw
-    if sec.key == "documents":
-        data["documents"] = refs
-    model = _validate(sec.model, data, errors)
+        try:
+            parsed[f.name] = f.parsed(values[f.name])
+        except Unreadable as exc:
+            errors.setdefault(f.name, []).append(str(exc))
+    if not errors:
+        try:
+            edited(case, form, sec.section, parsed)
+        except Refusal as exc:
+            errors = placed(sec, exc.details)
     if errors:
         raise FieldErrors(errors, values)
-    if sec.key == "case":
-        return model, form
-    return case, form.model_copy(update={_ATTRIBUTE[sec.key]: model})
+    before = shown_on(posted)
+    if before is None:
+        return parsed
+    return {
+        f.name: parsed[f.name]
+        for f in sec.fields
+        if f.name not in before or not f.same(values[f.name], before[f.name])
+    }
 
 
-def problems_by_field(sec: Section, problems: list[str]) -> dict[str, list[str]]:
-    """This section's problems keyed by field name ('' for the section as a whole)."""
-    found: dict[str, list[str]] = {}
-    prefix = f"{sec.title}: "
+SHOWN = "shown"
+"""The hidden input holding what the page showed when it was drawn (JSON)."""
+
+
+def shown_on(posted: FormData) -> Values | None:
+    """What the posted page said it showed; None when it did not say (or not readably)."""
+    try:
+        found = json.loads(str(posted.get(SHOWN, "")))
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def placed(sec: SectionForm, problems: list[Problem]) -> Placed:
+    """This section's problems beside their fields, each without the section's title (the page
+    has it); a problem of a field the page does not have is about the section as a whole."""
+    names = {f.name for f in sec.fields}
+    found: Placed = {}
     for problem in problems:
-        if not problem.startswith(prefix):
+        if problem.where.section != sec.section:
             continue
-        text = problem[len(prefix) :]
-        matches = [f for f in sec.fields if f.phrase and f.phrase in text.lower()]
-        best = max(matches, key=lambda f: len(f.phrase), default=None)
-        found.setdefault(best.name if best else "", []).append(text)
+        name = problem.where.field if problem.where.field in names else ""
+        found.setdefault(name, []).append(problem.text.removeprefix(f"{sec.title}: "))
     return found
 
 

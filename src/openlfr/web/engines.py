@@ -5,14 +5,16 @@ by itself when its sources end, the deployment is stopped or its window closes (
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from fastapi import Request
 
+from openlfr import bootstrap
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.operating import require_camera_runner
 from openlfr.domain.roles import Actor
-from openlfr.live.assemble import assemble_engine
 from openlfr.live.engine import LiveEngine
 from openlfr.live.sources import Pacing
 from openlfr.services import deployments, operations
@@ -35,7 +37,7 @@ class Engines:
         database: Database,
         vault: Vault,
         actor: Actor,
-        ref: str,
+        ref: DeploymentRef,
         sources: dict[str, str],
         pacing: Pacing = Pacing.REALTIME,
     ) -> LiveEngine:
@@ -48,7 +50,7 @@ class Engines:
         with self._lock:
             if self.running(d.id):
                 raise GovernanceError(f"the cameras of {d.reference} are already running")
-            built = assemble_engine(
+            built = bootstrap.live_engine(
                 database, vault, ref, sources, d.terms.threshold, hub=self.live.hub, pacing=pacing
             )
             operations.start_cameras(
@@ -63,7 +65,7 @@ class Engines:
             self._engines[d.id] = built.engine
             self._watchlists[d.id] = built.watchlist
         for camera in sources:
-            self.live.attach_preview(d.id, camera, lambda c=camera: built.engine.preview(c))
+            self.live.attach_preview(d.id, camera, functools.partial(built.engine.preview, camera))
         return built.engine
 
     def running(self, deployment_id: str) -> bool:

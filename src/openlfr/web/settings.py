@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -48,7 +48,7 @@ class WebSettings:
     @classmethod
     def from_environment(cls) -> WebSettings:
         secret = os.environ.get("OPENLFR_SECRET")
-        return cls(
+        settings = cls(
             database_url=os.environ.get("OPENLFR_DATABASE_URL"),
             secure_cookies=_flag("OPENLFR_SECURE_COOKIES", True),
             camera_sources=parse_sources(os.environ.get("OPENLFR_CAMERA_SOURCES", "")),
@@ -57,8 +57,8 @@ class WebSettings:
             ),
             broker_url=os.environ.get("OPENLFR_BROKER_URL") or None,
             broker_namespace=os.environ.get("OPENLFR_BROKER_NAMESPACE", "openlfr"),
-            **({"secret": secret.encode()} if secret else {}),
         )
+        return replace(settings, secret=secret.encode()) if secret else settings
 
     @property
     def session_cookie(self) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.datastructures import FormData, UploadFile
 
-from openlfr.domain.errors import GovernanceError
+from openlfr.domain.errors import Refusal
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
@@ -19,12 +19,8 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 
 
-class UploadRefused(GovernanceError):
+class UploadRefused(Refusal):
     """The upload itself is unusable; one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def safe_name(name: str | None) -> str | None:

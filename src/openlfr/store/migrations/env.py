@@ -4,12 +4,13 @@ from OPENLFR_DATABASE_URL when run by the alembic command itself."""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from openlfr.store.db import create_engine_for, database_url
 from openlfr.store.schema import metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from openlfr.domain.alerts import Alert, Verdict
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentRef, State
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import alerts, deployments, reports
 from openlfr.web.auth import CONSOLE, STAFF, Allow, Public, unit_of_work
@@ -45,12 +45,12 @@ def list_deployments(request: Request, actor: Staff) -> list[DeploymentSummary]:
 
 
 @router.get("/deployments/{ref}")
-def get_deployment(request: Request, ref: str, actor: Staff) -> dict[str, Any]:
+def get_deployment(request: Request, ref: DeploymentRef, actor: Staff) -> dict[str, Any]:
     return deployments.get_deployment(unit_of_work(request), ref).model_dump(mode="json")
 
 
 @router.get("/deployments/{ref}/alerts")
-def list_alerts(request: Request, ref: str, actor: OnConsole) -> list[Alert]:
+def list_alerts(request: Request, ref: DeploymentRef, actor: OnConsole) -> list[Alert]:
     return alerts.list_alerts(unit_of_work(request), ref)
 
 

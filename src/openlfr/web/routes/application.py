@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from openlfr.domain.application import ApplicationForm, IntelligenceCase
+from openlfr.domain.application import ApplicationForm, IntelligenceCase, Section, edited
 from openlfr.domain.checks import application_problems
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import ApplicationIncomplete
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import deployments
@@ -28,22 +28,24 @@ Reader = Annotated[
 
 @router.get("/deployments/new")
 def new_page(request: Request, actor: Applicant) -> Response:
-    case = af.section(show_policy(unit_of_work(request)), "case")
-    values = af.values_of(case, IntelligenceCase(), ApplicationForm())
-    return render(request, "new.html", actor, sec=case, values=values, errors={})
+    sec = af.section(show_policy(unit_of_work(request)), Section.CASE)
+    values = af.values_of(sec, IntelligenceCase(), ApplicationForm())
+    return render(request, "new.html", actor, sec=sec, values=values, errors={})
 
 
 @router.post("/deployments")
 async def open_deployment(request: Request, actor: Applicant) -> Response:
     uow = unit_of_work(request)
-    sec, posted = af.section(show_policy(uow), "case"), await request.form()
+    sec, posted = af.section(show_policy(uow), Section.CASE), await request.form()
+    blank = IntelligenceCase(), ApplicationForm()
     try:
-        case, _ = af.apply(sec, posted, IntelligenceCase(), ApplicationForm())
+        case, _ = edited(*blank, Section.CASE, af.changes(sec, posted, *blank))
     except af.FieldErrors as exc:
         return render(
             request, "new.html", actor, 422, sec=sec, values=exc.values, errors=exc.errors
         )
-    reference = str(posted.get("deployment_reference", "")).strip() or None
+    named = str(posted.get("deployment_reference", "")).strip()
+    reference = DeploymentRef(named) if named else None
     deployment = deployments.open_deployment(uow, actor.username, case, reference)
     return redirect(f"/deployments/{deployment.reference}/application/place")
 
@@ -53,7 +55,7 @@ def _overview(
 ) -> Response:
     policy = show_policy(unit_of_work(request))
     problems = application_problems(d.intelligence_case, d.draft, policy, af.today())
-    per_section = {sec.key: af.problems_by_field(sec, problems) for sec in af.sections(policy)}
+    per_section = {sec.key: af.placed(sec, problems) for sec in af.sections(policy)}
     return render(
         request,
         "application.html",
@@ -68,7 +70,7 @@ def _overview(
 
 
 @router.get("/deployments/{ref}/application")
-def application(request: Request, ref: str, actor: Reader) -> Response:
+def application(request: Request, ref: DeploymentRef, actor: Reader) -> Response:
     return _overview(request, actor, deployments.get_deployment(unit_of_work(request), ref))
 
 
@@ -76,9 +78,10 @@ def _section_page(
     request: Request,
     actor: Actor,
     d: Deployment,
-    sec: af.Section,
+    sec: af.SectionForm,
     values: af.Values,
-    errors: dict[str, list[str]],
+    shown: af.Values,
+    errors: af.Placed,
     status: int = 200,
 ) -> Response:
     policy = show_policy(unit_of_work(request))
@@ -93,39 +96,44 @@ def _section_page(
         d=d,
         sec=sec,
         values=values,
+        shown=shown,
         errors=errors,
-        still_missing=af.problems_by_field(sec, problems),
+        still_missing=af.placed(sec, problems),
         following=following,
         sections=af.sections(policy),
     )
 
 
 @router.get("/deployments/{ref}/application/{section}")
-def section_page(request: Request, ref: str, section: str, actor: Applicant) -> Response:
+def section_page(request: Request, ref: DeploymentRef, section: str, actor: Applicant) -> Response:
     uow = unit_of_work(request)
     d, sec = deployments.get_deployment(uow, ref), af.section(show_policy(uow), section)
     values = af.values_of(sec, d.intelligence_case, d.draft)
-    return _section_page(request, actor, d, sec, values, {})
+    return _section_page(request, actor, d, sec, values, values, {})
 
 
 @router.post("/deployments/{ref}/application/{section}")
-async def save_section(request: Request, ref: str, section: str, actor: Applicant) -> Response:
-    """Save the section as a draft; what is still missing shows beside each field."""
+async def save_section(
+    request: Request, ref: DeploymentRef, section: str, actor: Applicant
+) -> Response:
+    """Save the fields changed on the page into the draft; what is still missing shows beside
+    each field."""
     uow = unit_of_work(request)
     d, sec = deployments.get_deployment(uow, ref), af.section(show_policy(uow), section)
     posted = await request.form()
     try:
-        case, form = af.apply(sec, posted, d.intelligence_case, d.draft)
+        changed = af.changes(sec, posted, d.intelligence_case, d.draft)
     except af.FieldErrors as exc:
-        return _section_page(request, actor, d, sec, exc.values, exc.errors, 422)
-    d = deployments.edit_application(uow, actor.username, ref, case=case, form=form)
+        shown = af.shown_on(posted) or af.values_of(sec, d.intelligence_case, d.draft)
+        return _section_page(request, actor, d, sec, exc.values, shown, exc.errors, 422)
+    d = deployments.edit_section(uow, actor.username, ref, sec.section, changed)
     following = str(posted.get("following", ""))
     target = f"application/{following}" if following else "application"
     return redirect(f"/deployments/{d.reference}/{target}")
 
 
 @router.post("/deployments/{ref}/submit")
-def submit(request: Request, ref: str, actor: Applicant) -> Response:
+def submit(request: Request, ref: DeploymentRef, actor: Applicant) -> Response:
     uow = unit_of_work(request)
     try:
         d = deployments.submit(uow, actor.username, ref)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.web.auth import Allow, settings_of
@@ -24,7 +25,7 @@ Running = Annotated[Engines, Depends(engines_of)]
 
 @router.post("/cameras/run")
 async def run_cameras(
-    request: Request, ref: str, actor: GoldOrSilver, engines: Running
+    request: Request, ref: DeploymentRef, actor: GoldOrSilver, engines: Running
 ) -> Response:
     posted = await request.form()
     allowed = settings_of(request).camera_sources

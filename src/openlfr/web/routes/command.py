@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.reports.cancellation import render_html
@@ -28,7 +29,7 @@ Running = Annotated[Engines, Depends(engines_of)]
 
 @router.post("/pause")
 def pause(
-    request: Request, ref: str, actor: Gold, engines: Running, reason: Reason = ""
+    request: Request, ref: DeploymentRef, actor: Gold, engines: Running, reason: Reason = ""
 ) -> Response:
     d = operations.pause(unit_of_work(request), actor.username, ref, reason)
     engines.pause(d.id)
@@ -36,7 +37,7 @@ def pause(
 
 
 @router.post("/resume")
-def resume(request: Request, ref: str, actor: Gold, engines: Running) -> Response:
+def resume(request: Request, ref: DeploymentRef, actor: Gold, engines: Running) -> Response:
     d = operations.resume(unit_of_work(request), actor.username, ref)
     engines.resume(d.id)
     return redirect(f"/deployments/{ref}/console")
@@ -44,7 +45,7 @@ def resume(request: Request, ref: str, actor: Gold, engines: Running) -> Respons
 
 @router.post("/stop")
 def stop(
-    request: Request, ref: str, actor: Gold, engines: Running, reason: Reason = ""
+    request: Request, ref: DeploymentRef, actor: Gold, engines: Running, reason: Reason = ""
 ) -> Response:
     d = operations.stop(unit_of_work(request), actor.username, ref, reason)
     engines.stop(d.id, f"stopped by Gold: {reason}" if reason else "stopped by Gold")
@@ -52,7 +53,7 @@ def stop(
 
 
 def _report_page(
-    request: Request, actor: Actor, ref: str, problem: str = "", status: int = 200
+    request: Request, actor: Actor, ref: DeploymentRef, problem: str = "", status: int = 200
 ) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
@@ -71,12 +72,12 @@ def _report_page(
 
 
 @router.get("/report")
-def report(request: Request, ref: str, actor: ReportReader) -> Response:
+def report(request: Request, ref: DeploymentRef, actor: ReportReader) -> Response:
     return _report_page(request, actor, ref)
 
 
 @router.get("/report.pdf")
-def report_pdf(request: Request, ref: str, actor: ReportReader) -> Response:
+def report_pdf(request: Request, ref: DeploymentRef, actor: ReportReader) -> Response:
     document = cancellation_pdf(reports.cancellation_report(unit_of_work(request), ref))
     disposition = f'attachment; filename="{ref}-cancellation-report.pdf"'
     return Response(
@@ -86,7 +87,7 @@ def report_pdf(request: Request, ref: str, actor: ReportReader) -> Response:
 
 @router.post("/close")
 def close(
-    request: Request, ref: str, actor: Gold, summary: Annotated[str, Form()] = ""
+    request: Request, ref: DeploymentRef, actor: Gold, summary: Annotated[str, Form()] = ""
 ) -> Response:
     try:
         operations.close(unit_of_work(request), actor.username, ref, summary)
@@ -98,7 +99,7 @@ def close(
 @router.post("/cancellation-report")
 def cancellation_report(
     request: Request,
-    ref: str,
+    ref: DeploymentRef,
     actor: Gold,
     evaluation: Annotated[str, Form()] = "",
     lessons: Annotated[str, Form()] = "",
@@ -113,7 +114,7 @@ def cancellation_report(
 
 
 @router.post("/publish")
-def publish(request: Request, ref: str, actor: Gold) -> Response:
+def publish(request: Request, ref: DeploymentRef, actor: Gold) -> Response:
     try:
         operations.publish(unit_of_work(request), actor.username, ref)
     except GovernanceError as exc:

@@ -18,7 +18,7 @@ from fastapi.responses import Response, StreamingResponse
 from openlfr.distributed.broker import Names
 from openlfr.distributed.coordination import camera_report
 from openlfr.domain.alerts import Alert, Outcome, Verdict
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import GovernanceError, NotFound
 from openlfr.domain.roles import Actor, Role
 from openlfr.live.desk import AlertEvent
@@ -51,7 +51,7 @@ def summary(alert: Alert) -> dict[str, object]:
 
 
 def console_page(
-    request: Request, ref: str, actor: Actor, problem: str = "", status: int = 200
+    request: Request, ref: DeploymentRef, actor: Actor, problem: str = "", status: int = 200
 ) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
@@ -86,12 +86,14 @@ def cameras_on_workers(request: Request, d: Deployment) -> dict[str, str]:
 
 
 @router.get("/deployments/{ref}/console")
-def console(request: Request, ref: str, actor: OnConsole) -> Response:
+def console(request: Request, ref: DeploymentRef, actor: OnConsole) -> Response:
     return console_page(request, ref, actor)
 
 
 @router.get("/deployments/{ref}/cameras/{camera}/preview")
-def preview(ref: str, camera: str, actor: OnConsole, live: Live, request: Request) -> Response:
+def preview(
+    ref: DeploymentRef, camera: str, actor: OnConsole, live: Live, request: Request
+) -> Response:
     """The latest frame with every non-alerting face blurred (made by the live engine)."""
     d = deployments.get_deployment(unit_of_work(request), ref)
     jpeg = live.preview(d.id, camera)
@@ -101,7 +103,9 @@ def preview(ref: str, camera: str, actor: OnConsole, live: Live, request: Reques
 
 
 @router.get("/deployments/{ref}/alerts/stream")
-async def stream(request: Request, ref: str, actor: OnConsole, live: Live) -> StreamingResponse:
+async def stream(
+    request: Request, ref: DeploymentRef, actor: OnConsole, live: Live
+) -> StreamingResponse:
     """Server-sent events: one `alert` event per alert raised or sighted on this deployment."""
     deployment_id = deployments.get_deployment(unit_of_work(request), ref).id
     inbox = live.hub.subscribe()
@@ -133,7 +137,7 @@ async def stream(request: Request, ref: str, actor: OnConsole, live: Live) -> St
 def alert_page(request: Request, alert_id: str, actor: OnConsole) -> Response:
     uow = unit_of_work(request)
     alert = alerts.get_alert(uow, alert_id)
-    d = deployments.get_deployment(uow, alert.deployment_id)
+    d = deployments.deployment_of(uow, alert.deployment_id)
     kept = alert_images.watchlist_image_kept(uow, alert_id)
     return render(request, "alert.html", actor, d=d, alert=alert, outcomes=list(Outcome), kept=kept)
 
@@ -190,7 +194,7 @@ def engagement(
         )
     except (GovernanceError, ValueError) as exc:
         alert = alerts.get_alert(uow, alert_id)
-        d = deployments.get_deployment(uow, alert.deployment_id)
+        d = deployments.deployment_of(uow, alert.deployment_id)
         problem = exc.reason if isinstance(exc, GovernanceError) else "choose a listed outcome"
         return render(
             request,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from openlfr.domain.deployment import Deployment, State
+from openlfr.domain.deployment import Deployment, DeploymentRef, State
 from openlfr.domain.roles import Actor
 from openlfr.services import deployments
 from openlfr.services.audit import audit_history
@@ -28,7 +28,7 @@ def dashboard(request: Request, actor: Staff) -> Response:
 
 
 @router.get("/deployments/{ref}")
-def overview(request: Request, ref: str, actor: Staff) -> Response:
+def overview(request: Request, ref: DeploymentRef, actor: Staff) -> Response:
     uow = unit_of_work(request)
     deployment = deployments.get_deployment(uow, ref)
     history = audit_history(uow, "deployment", deployment.id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from openlfr.domain.command import APPOINTABLE, ChecklistItem
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import deployments, operations, users
@@ -29,7 +30,7 @@ TICKED = (
 
 
 def _page(
-    request: Request, actor: Actor, ref: str, problem: str = "", status: int = 200
+    request: Request, actor: Actor, ref: DeploymentRef, problem: str = "", status: int = 200
 ) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
@@ -51,11 +52,13 @@ def _page(
 
 
 @router.get("/checklist")
-def checklist(request: Request, ref: str, actor: GoldOrSilver) -> Response:
+def checklist(request: Request, ref: DeploymentRef, actor: GoldOrSilver) -> Response:
     return _page(request, actor, ref)
 
 
-def _step(request: Request, actor: Actor, ref: str, run: Callable[[], object]) -> Response:
+def _step(
+    request: Request, actor: Actor, ref: DeploymentRef, run: Callable[[], object]
+) -> Response:
     """Run one service step; a refusal is shown on the checklist page beside the items."""
     try:
         run()
@@ -65,7 +68,7 @@ def _step(request: Request, actor: Actor, ref: str, run: Callable[[], object]) -
 
 
 @router.post("/appoint")
-async def appoint(request: Request, ref: str, actor: Gold) -> Response:
+async def appoint(request: Request, ref: DeploymentRef, actor: Gold) -> Response:
     posted = await request.form()
     post = str(posted.get("post", ""))
     if post not in {p.value for p in APPOINTABLE}:
@@ -81,7 +84,7 @@ async def appoint(request: Request, ref: str, actor: Gold) -> Response:
 
 
 @router.post("/tick")
-async def tick(request: Request, ref: str, actor: GoldOrSilver) -> Response:
+async def tick(request: Request, ref: DeploymentRef, actor: GoldOrSilver) -> Response:
     posted = await request.form()
     item = str(posted.get("item", ""))
     if item not in {i.value for i in TICKED}:
@@ -97,7 +100,7 @@ async def tick(request: Request, ref: str, actor: GoldOrSilver) -> Response:
 
 
 @router.post("/cameras")
-async def cameras(request: Request, ref: str, actor: GoldOrSilver) -> Response:
+async def cameras(request: Request, ref: DeploymentRef, actor: GoldOrSilver) -> Response:
     chosen = [str(camera) for camera in (await request.form()).getlist("cameras")]
     uow = unit_of_work(request)
     return _step(
@@ -106,13 +109,13 @@ async def cameras(request: Request, ref: str, actor: GoldOrSilver) -> Response:
 
 
 @router.post("/ready")
-def ready(request: Request, ref: str, actor: Gold) -> Response:
+def ready(request: Request, ref: DeploymentRef, actor: Gold) -> Response:
     uow = unit_of_work(request)
     return _step(request, actor, ref, lambda: operations.mark_ready(uow, actor.username, ref))
 
 
 @router.post("/start")
-def start(request: Request, ref: str, actor: Gold) -> Response:
+def start(request: Request, ref: DeploymentRef, actor: Gold) -> Response:
     try:
         operations.start(unit_of_work(request), actor.username, ref)
     except GovernanceError as exc:

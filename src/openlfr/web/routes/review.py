@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from openlfr.domain.authority import Consultee, DecisionPoint
-from openlfr.domain.deployment import Deployment
+from openlfr.domain.deployment import Deployment, DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import deployments, equitability, users
@@ -52,7 +52,7 @@ def _threshold(posted: FormData | None, floor: float) -> float:
 def _page(
     request: Request,
     actor: Actor,
-    ref: str,
+    ref: DeploymentRef,
     posted: FormData | None = None,
     problems: list[str] | None = None,
     status: int = 200,
@@ -84,12 +84,12 @@ def _page(
 
 
 @router.get("/deployments/{ref}/review")
-def review(request: Request, ref: str, actor: AuthorisingOfficer) -> Response:
+def review(request: Request, ref: DeploymentRef, actor: AuthorisingOfficer) -> Response:
     return _page(request, actor, ref)
 
 
 @router.post("/deployments/{ref}/authorise")
-async def authorise(request: Request, ref: str, actor: AuthorisingOfficer) -> Response:
+async def authorise(request: Request, ref: DeploymentRef, actor: AuthorisingOfficer) -> Response:
     posted = await request.form()
     try:
         authority = authority_form.parse(posted)
@@ -97,7 +97,7 @@ async def authorise(request: Request, ref: str, actor: AuthorisingOfficer) -> Re
     except ValidationError as exc:
         return _page(request, actor, ref, posted, authority_form.field_errors(exc), 422)
     except GovernanceError as exc:
-        return _page(request, actor, ref, posted, exc.reason.split("; "), 422)
+        return _page(request, actor, ref, posted, exc.problems or [exc.reason], 422)
     if digest := str(posted.get("relies_on_evidence", "")):
         # The deployment records which equitability evidence its authority relied on.
         equitability.record_evidence_for_deployment(
@@ -107,20 +107,20 @@ async def authorise(request: Request, ref: str, actor: AuthorisingOfficer) -> Re
 
 
 @router.post("/deployments/{ref}/send-back")
-async def send_back(request: Request, ref: str, actor: AuthorisingOfficer) -> Response:
+async def send_back(request: Request, ref: DeploymentRef, actor: AuthorisingOfficer) -> Response:
     return await _decide(request, ref, actor, deployments.send_back)
 
 
 @router.post("/deployments/{ref}/reject")
-async def reject(request: Request, ref: str, actor: AuthorisingOfficer) -> Response:
+async def reject(request: Request, ref: DeploymentRef, actor: AuthorisingOfficer) -> Response:
     return await _decide(request, ref, actor, deployments.reject)
 
 
 async def _decide(
     request: Request,
-    ref: str,
+    ref: DeploymentRef,
     actor: Actor,
-    step: Callable[[UnitOfWork, str, str, str], Deployment],
+    step: Callable[[UnitOfWork, str, DeploymentRef, str], Deployment],
 ) -> Response:
     posted = await request.form()
     try:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from openlfr.domain.accounts import SESSION_LIFETIME, LoginFailed
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import accounts
@@ -45,7 +46,7 @@ def log_in(
         return render(request, "login.html", actor, 429, next=next, error=message)
     try:
         user, token = accounts.log_in(unit_of_work(request), username, password)
-    except accounts.LoginFailed as exc:
+    except LoginFailed as exc:
         throttle.failed(client, username)
         return render(request, "login.html", actor, 422, next=next, error=exc.reason)
     throttle.succeeded(user.username)
@@ -61,7 +62,7 @@ def _set_session(request: Request, response: Response, token: str) -> None:
         response.set_cookie(
             name,
             value,
-            max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+            max_age=int(SESSION_LIFETIME.total_seconds()),
             httponly=True,
             secure=settings.secure_cookies,
             samesite="strict",

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from openlfr.domain.deployment import DeploymentRef
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import deployments, watchlist_import, watchlist_vetting, watchlists
@@ -27,7 +28,8 @@ Live = Annotated[LiveState, Depends(live_state)]
 
 
 def _problems(exc: GovernanceError) -> list[str]:
-    return list(getattr(exc, "problems", None) or [exc.reason])
+    """The refusal's sentences, as the CLI prints them."""
+    return exc.problems or [exc.reason]
 
 
 def _pool_page(request: Request, actor: Actor, status: int = 200, **context: Any) -> Response:
@@ -76,7 +78,7 @@ def resolve_duplicate(
 
 
 def _snapshot_page(
-    request: Request, actor: Actor, ref: str, status: int = 200, **context: Any
+    request: Request, actor: Actor, ref: DeploymentRef, status: int = 200, **context: Any
 ) -> Response:
     uow = unit_of_work(request)
     d = deployments.get_deployment(uow, ref)
@@ -87,12 +89,14 @@ def _snapshot_page(
 
 
 @router.get("/deployments/{ref}/watchlist")
-def snapshot_page(request: Request, ref: str, actor: GoldOrSilver) -> Response:
+def snapshot_page(request: Request, ref: DeploymentRef, actor: GoldOrSilver) -> Response:
     return _snapshot_page(request, actor, ref)
 
 
 @router.post("/deployments/{ref}/watchlist/snapshot")
-def build_snapshot(request: Request, ref: str, actor: GoldOrSilver, live: Live) -> Response:
+def build_snapshot(
+    request: Request, ref: DeploymentRef, actor: GoldOrSilver, live: Live
+) -> Response:
     try:
         report = watchlists.build_snapshot(unit_of_work(request), actor.username, ref, live.vault())
     except GovernanceError as exc:
