@@ -54,7 +54,7 @@ def test_a_decision_stream_never_outgrows_its_bound(redis_url: str, namespace: s
     publisher = Publisher(client, names, key, "w1", partitions=1)
     template = np.zeros(128, np.float32)
     for n in range(DECIDE_MAXLEN + 50):  # a matcher outage: nobody reads
-        publisher.template("cam-1", f"cam-1/{n}@r", template)
+        publisher.template("cam-1", f"cam-1/{n}@r", template, 0.0, 1.0)
     stream = names.decide(0)
     assert client.xlen(stream) == DECIDE_MAXLEN
     ((_, fields),) = client.xrange(stream, count=1)

@@ -48,8 +48,8 @@ class RecordingEmbedder(OnnxEmbedder):
         self.crops.append(aligned.copy())
         return aligned
 
-    def embed(self, aligned: np.ndarray, *, probe: bool) -> np.ndarray:
-        template = super().embed(aligned, probe=probe)
+    def embed(self, aligned: np.ndarray, *, probe: bool, mirror: bool | None = None) -> np.ndarray:
+        template = super().embed(aligned, probe=probe, mirror=mirror)
         if probe:
             self.templates.append(template.copy())
         return template

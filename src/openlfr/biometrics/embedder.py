@@ -30,6 +30,31 @@ CANONICAL_LANDMARKS_112 = np.array(
 )
 
 
+def similarity_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The 2x3 rotation, uniform scale and shift that best maps `source` points onto `target`
+    in the least-squares sense (Umeyama, 1991), as OpenCV's `FaceRecognizerSF.alignCrop` does.
+    Every landmark counts: LMEDS (the recipe before) fits half of them and ignores the rest."""
+    source, target = source.astype(np.float64), target.astype(np.float64)
+    source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)
+    centred_source, centred_target = source - source_mean, target - target_mean
+    covariance = centred_target.T @ centred_source / len(source)
+    u, singular, vt = np.linalg.svd(covariance)
+    sign = np.eye(2)
+    if np.linalg.det(covariance) < 0:
+        sign[1, 1] = -1.0
+    rotation = u @ sign @ vt
+    variance = float((centred_source**2).sum()) / len(source)
+    if variance < 1e-12:
+        raise ValueError("the face landmarks are degenerate; it cannot be aligned")
+    scale = float(np.trace(np.diag(singular) @ sign)) / variance
+    shift = target_mean - scale * rotation @ source_mean
+    return np.hstack([scale * rotation, shift[:, None]])
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
 class Embedder(Protocol):
     """What the rest of the system needs from a face-template model."""
 
@@ -40,8 +65,9 @@ class Embedder(Protocol):
         """The face cropped and warped to the model's canonical pose."""
         ...
 
-    def embed(self, aligned: np.ndarray, *, probe: bool) -> np.ndarray:
-        """A unit-length float32 template of an aligned crop, for a probe or an enrolment."""
+    def embed(self, aligned: np.ndarray, *, probe: bool, mirror: bool | None = None) -> np.ndarray:
+        """A unit-length float32 template of an aligned crop, for a probe or an enrolment;
+        `mirror` overrides whether it is averaged with its mirror image."""
         ...
 
 
@@ -56,10 +82,12 @@ class EmbedderSpec:
     scale: float = 1.0
     mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
     swap_rb: bool = True
-    #: Probe templates average the face with its mirror image; enrolment templates do not.
-    #: On lfw-dev this lifted TAR at FAR 1e-5 from 94.3% to 95.0% while keeping enrolment at one
-    #: forward pass (docs/BENCHMARKS.md).
+    #: Templates average the face with its mirror image, on both sides (bench/id_ablation.py:
+    #: with the other choices of the recipe, the only one that beat the plain OpenCV stack on
+    #: every LFR-ID-1 figure; docs/BENCHMARKS.md). A live engine may skip the probe's mirror
+    #: (`embed(..., mirror=False)`) where a track's further shots pay more.
     mirror_probes: bool = True
+    mirror_enrolments: bool = True
 
 
 SFACE_SPEC = EmbedderSpec(model_id="sface-2021dec-int8bq", model=SFACE, dim=128)
@@ -76,21 +104,21 @@ class OnnxEmbedder:
         self._landmarks = CANONICAL_LANDMARKS_112 * (spec.input_size / 112.0)
 
     def align(self, image: np.ndarray, face: Face) -> np.ndarray:
-        matrix, _ = cv2.estimateAffinePartial2D(
-            face.landmarks.astype(np.float32), self._landmarks, method=cv2.LMEDS
-        )
-        if matrix is None:
-            raise ValueError("the face landmarks are degenerate; it cannot be aligned")
+        """All five landmarks fitted in the least-squares sense, as OpenCV's alignCrop does (the
+        LMEDS fit used before ignored half of them: bench/id_ablation.py)."""
+        matrix = similarity_matrix(face.landmarks, self._landmarks)
         side = self.spec.input_size
         return cv2.warpAffine(image, matrix, (side, side), flags=cv2.INTER_LINEAR)
 
-    def embed(self, aligned: np.ndarray, *, probe: bool) -> np.ndarray:
-        """The template of one aligned crop; a probe's is averaged with its mirror image when the
-        spec asks for it (a mirror is the same person seen from the other side)."""
-        vector = self._forward(aligned)
-        if probe and self.spec.mirror_probes:
-            vector = vector + self._forward(cv2.flip(aligned, 1))
-        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+    def embed(self, aligned: np.ndarray, *, probe: bool, mirror: bool | None = None) -> np.ndarray:
+        """The template of one aligned crop, averaged with its mirror image (the same person seen
+        from the other side) when `mirror`, by default when the spec asks for it."""
+        if mirror is None:
+            mirror = self.spec.mirror_probes if probe else self.spec.mirror_enrolments
+        vector = _unit(self._forward(aligned))
+        if mirror:
+            vector = _unit(vector + _unit(self._forward(cv2.flip(aligned, 1))))
+        return vector
 
     def _forward(self, crop: np.ndarray) -> np.ndarray:
         # One crop per call: the block-quantised SFace build returns garbage beyond batch item 0.

@@ -12,6 +12,9 @@ from openlfr.biometrics.quality import ENROLMENT, QualityPolicy, QualityReport, 
 
 #: A second face at least this share of the main face's height makes an enrolment ambiguous.
 AMBIGUOUS_FACE_RATIO = 0.6
+#: A still's face is detected again at this height before it is aligned (bench/id_ablation.py:
+#: YuNet's landmarks on the enlarged face lift every LFR-ID-1 figure).
+STILL_FACE_PX = 200.0
 
 
 class EnrolmentError(ValueError):
@@ -49,14 +52,26 @@ class FaceEngine:
     def sample(
         self, image: np.ndarray, face: Face, policy: QualityPolicy, *, probe: bool
     ) -> FaceSample:
-        aligned = self.embedder.align(image, face)
+        """A still's face: detected again at `STILL_FACE_PX` for its landmarks, aligned, judged
+        and templated."""
+        refined = self.detector.refine(image, face, STILL_FACE_PX) or face
+        aligned = self.embedder.align(image, refined)
         template = self.embedder.embed(aligned, probe=probe)
         return FaceSample(face, assess(face, aligned, policy), template)
 
     def main_face(self, image: np.ndarray, *, probe: bool) -> FaceSample | None:
-        """The largest face the model can recognise (score >= 0.8), or None; no quality gate."""
+        """The face the model can recognise (score >= 0.8) nearest the image centre, or None;
+        no quality gate. The subject of a photo is framed in its centre; the largest face is
+        often someone else (bench/id_ablation.py)."""
         usable = [face for face in self.detect(image) if face.score >= MIN_RECOGNITION_SCORE]
-        return self.sample(image, usable[0], ENROLMENT, probe=probe) if usable else None
+        if not usable:
+            return None
+        height, width = image.shape[:2]
+        subject = min(
+            usable,
+            key=lambda f: (f.centre[0] - width / 2) ** 2 + (f.centre[1] - height / 2) ** 2,
+        )
+        return self.sample(image, subject, ENROLMENT, probe=probe)
 
     def enrol(self, image: np.ndarray, policy: QualityPolicy = ENROLMENT) -> FaceSample:
         """The one face of an enrolment image, refused unless it alone is clear and good."""

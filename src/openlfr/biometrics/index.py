@@ -41,10 +41,19 @@ class TemplateIndex:
     def dim(self) -> int:
         return int(self._templates.shape[1])
 
+    def _labels(self) -> list[str]:
+        runs = np.diff(np.append(self._starts, self.template_count))
+        return list(np.repeat(self._subjects, runs))
+
     def save(self, path: Path) -> None:
         """Write the subjects and templates to an .npz file (test and benchmark watchlists)."""
-        runs = np.diff(np.append(self._starts, self.template_count))
-        np.savez(path, subjects=np.repeat(self._subjects, runs), templates=self._templates)
+        np.savez(path, subjects=self._labels(), templates=self._templates)
+
+    @classmethod
+    def union(cls, indices: Sequence[TemplateIndex]) -> TemplateIndex:
+        """Every template of several indices in one (benchmarks joining test watchlists)."""
+        labels = [label for index in indices for label in index._labels()]
+        return cls(labels, np.vstack([index._templates for index in indices]))
 
     @classmethod
     def load(cls, path: Path) -> TemplateIndex:

@@ -14,8 +14,10 @@ import typer
 from openlfr import bootstrap
 from openlfr.cli._shared import Reference, refusals
 from openlfr.distributed.broker import BrokerRefused
+from openlfr.distributed.status_server import StatusServer
 from openlfr.domain.deployment import DeploymentRef
 from openlfr.live.sources import Pacing
+from openlfr.live.telemetry import process_telemetry
 from openlfr.store.vault import Vault
 
 app = typer.Typer()
@@ -52,6 +54,12 @@ def worker(
     detect_side: Annotated[int, typer.Option(help="Longest side the detector sees.")] = 640,
     hold_seconds: Annotated[float, typer.Option(help="Crops kept after a track ends.")] = 10.0,
     heartbeat: Annotated[float, typer.Option(help="Seconds before a silent worker is dead.")] = 3.0,
+    status_port: Annotated[
+        int, typer.Option(help="Serve /healthz and /metrics on this port (0: no server).")
+    ] = 0,
+    status_host: Annotated[str, typer.Option(help="Address the status server binds.")] = (
+        "127.0.0.1"
+    ),
 ) -> None:
     """Run the camera stages for the cameras assigned to this worker; publish only sealed
     best-shot templates. Needs OPENLFR_BROKER_KEY; no database, no watchlist."""
@@ -68,6 +76,11 @@ def worker(
         heartbeat,
     )
     _until_signalled(runner.stop)
+    status = None
+    if status_port:
+        status = StatusServer(status_host, status_port, process_telemetry(), runner.health)
+        status.start()
+        typer.echo(f"status on http://{status_host}:{status.port}/healthz and /metrics")
     typer.echo(f"worker {runner.id} for {deployment}")
     try:
         runner.run()
@@ -76,6 +89,9 @@ def worker(
         raise typer.Exit(3) from refusal
     except KeyboardInterrupt:
         runner.stop()
+    finally:
+        if status is not None:
+            status.stop()
 
 
 @app.command("matcher")

@@ -16,7 +16,7 @@ from openlfr.biometrics.batch import default_workers, main_faces
 from openlfr.biometrics.embedder import SFACE_SPEC
 from openlfr.cli._shared import refusals, unit_of_work
 from openlfr.eval.equitability import measure_equitability, read_demographics
-from openlfr.eval.identification import score, split_folder
+from openlfr.eval.identification import read_identities, score, split_folder
 from openlfr.eval.video import load_truth
 from openlfr.eval.video import run as run_video
 from openlfr.live.engine import EngineSettings
@@ -34,9 +34,16 @@ def identification(
         "var/eval/identification"
     ),
     workers: Annotated[int, typer.Option(help="Processes (default: every core).")] = 0,
+    exclude: Annotated[
+        Path | None,
+        typer.Option(
+            help="Identities to leave out, one a line (e.g. bench/lfw_label_noise.txt).",
+            exists=True,
+        ),
+    ] = None,
 ) -> None:
     """LFR-ID-1: 1:N identification on a labelled folder of stills."""
-    split = split_folder(folder)
+    split = split_folder(folder, read_identities(exclude) if exclude else ())
     images = split.images
     templates = {}
     with Progress(
@@ -53,7 +60,8 @@ def identification(
             progress.advance(task)
     provenance = {
         "protocol": "LFR-ID-1, every probe x enrolment pair",
-        "gallery": folder.resolve().name,
+        "gallery": folder.resolve().name
+        + (f" without the identities in {exclude.name}" if exclude else ""),
         "measured": datetime.now(UTC).date().isoformat(),
         "openlfr": __version__,
     }

@@ -86,10 +86,25 @@ def walkpast(
     watchlisted: Annotated[int, typer.Option(help="Watchlisted people who walk past.")] = 4,
     watchlist_size: Annotated[int, typer.Option(help="People on the watchlist.")] = 20,
     seed: Annotated[int, typer.Option(help="Same seed, same video.")] = 7,
+    size: Annotated[str, typer.Option(help="Frame size, WIDTHxHEIGHT.")] = "1280x720",
+    min_face: Annotated[float, typer.Option(help="Face height (px) as a walker appears.")] = 60.0,
+    max_face: Annotated[float, typer.Option(help="Face height (px) as a walker leaves.")] = 160.0,
+    pairs: Annotated[float, typer.Option(help="Share of walks by two side by side.")] = 0.0,
+    lanes: Annotated[int, typer.Option(help="Streams of walkers crossing at once.", min=1)] = 1,
 ) -> None:
     """A synthetic walk-past (LFR-VID-1 truth) from a labelled photo folder."""
+    width, _, height = size.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or not 0 <= pairs <= 1 or min_face > max_face:
+        raise typer.BadParameter("need --size like 1920x1080, --pairs 0..1, --min-face <= max")
     spec = WalkpastSpec(
-        seconds=seconds, watchlisted=watchlisted, watchlist_size=watchlist_size, seed=seed
+        seconds=seconds,
+        watchlisted=watchlisted,
+        watchlist_size=watchlist_size,
+        seed=seed,
+        size=(int(width), int(height)),
+        face_heights=(min_face, max_face),
+        pairs=pairs,
+        lanes=lanes,
     )
     truth = build(photos, out, spec)
     listed = sum(a["subject"] is not None for a in truth["appearances"])

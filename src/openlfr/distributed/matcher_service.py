@@ -38,9 +38,10 @@ from openlfr.distributed.wire import (
 from openlfr.domain.alerts import Candidate
 from openlfr.domain.deployment import Deployment, DeploymentId
 from openlfr.domain.metrics import CameraMetrics
+from openlfr.live.decision import DecisionRule
 from openlfr.live.desk import AlertDesk, AlertSink, Offer
 from openlfr.live.engine import MetricsSink
-from openlfr.live.matcher import DecisionRule, Evidence, Match, Matcher, TrackTemplate, Watchlist
+from openlfr.live.matcher import Evidence, Match, Matcher, TrackTemplate, Watchlist
 from openlfr.live.privacy import wipe
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,8 @@ class MatcherService:
             wipe(template)
             return
         self._restore(track)
-        match = self.matcher.consider(TrackTemplate(camera, track, template))
+        shot = (float(header.get("at", 0.0)), float(header.get("quality", 1.0)))
+        match = self.matcher.consider(TrackTemplate(camera, track, template, *shot))
         self._count("compared")
         if match is not None:
             self._decide(match, camera, header["worker"])
@@ -260,7 +262,9 @@ class MatcherService:
 
 def _dump(evidence: Evidence) -> str:
     candidates = {s: [[c.subject, c.score] for c in cs] for s, cs in evidence.candidates.items()}
-    return json.dumps({"scores": evidence.scores, "candidates": candidates})
+    return json.dumps(
+        {"scores": evidence.scores, "candidates": candidates, "worth": evidence.worth}
+    )
 
 
 def _load(raw: bytes) -> Evidence:
@@ -268,7 +272,7 @@ def _load(raw: bytes) -> Evidence:
     candidates = {
         s: [Candidate(subject=c[0], score=c[1]) for c in cs] for s, cs in data["candidates"].items()
     }
-    return Evidence(data["scores"], candidates)
+    return Evidence(data["scores"], candidates, data.get("worth", {}))
 
 
 def assemble(

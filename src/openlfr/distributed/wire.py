@@ -101,8 +101,12 @@ class Publisher:
             return
         self.failing = False
 
-    def template(self, camera: str, track: str, template: np.ndarray) -> None:
-        self._send(camera, TEMPLATE, {"track": track}, template.astype(np.float32).tobytes())
+    def template(
+        self, camera: str, track: str, template: np.ndarray, at: float, quality: float
+    ) -> None:
+        """One probe template with its shot's time and quality (the decision rule's inputs)."""
+        header = {"track": track, "at": at, "quality": quality}
+        self._send(camera, TEMPLATE, header, template.astype(np.float32).tobytes())
 
     def ended(self, camera: str, track: str) -> None:
         self._send(camera, ENDED, {"track": track})

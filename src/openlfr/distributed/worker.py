@@ -24,6 +24,7 @@ import redis
 from openlfr.biometrics.index import TemplateIndex
 from openlfr.distributed.broker import BrokerKey, BrokerRefused, Names
 from openlfr.distributed.coordination import LIVE, AssignmentGate, beat
+from openlfr.distributed.status_server import decision_lag
 from openlfr.distributed.wire import Publisher, match_from
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.live.desk import Offer
@@ -31,6 +32,7 @@ from openlfr.live.engine import EngineSettings, LiveEngine
 from openlfr.live.matcher import FrozenWatchlist, Match, TrackTemplate
 from openlfr.live.privacy import wipe
 from openlfr.live.sources import open_source
+from openlfr.live.telemetry import process_telemetry
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,11 @@ class BrokerMatcher:
 
     def consider(self, message: TrackTemplate) -> Match | None:
         self.link.publisher.template(
-            self.link.camera, self.link.wire(message.track), message.template
+            self.link.camera,
+            self.link.wire(message.track),
+            message.template,
+            message.at,
+            message.quality,
         )
         wipe(message.template)
         return None
@@ -130,6 +136,15 @@ class Worker:
         self.engines: dict[str, tuple[LiveEngine, CameraLink]] = {}
         self.ended: set[str] = set()
         self._stop = threading.Event()
+        self._turned_at = float("-inf")
+        """Monotonic time the run loop last reached the broker (for /healthz)."""
+
+    def health(self) -> dict[str, object]:
+        """ok while the run loop reaches the broker; what `/healthz` shows (no camera source,
+        no reference)."""
+        fresh = time.monotonic() - self._turned_at <= 3 * self.ttl
+        running = sum(1 for engine, _ in self.engines.values() if not engine.finished)
+        return {"status": "ok" if fresh else "failing", "cameras_running": running}
 
     def stop(self) -> None:
         self._stop.set()
@@ -138,6 +153,7 @@ class Worker:
         """Heartbeat, follow the assignment, answer crop requests; raises BrokerRefused when
         the matchers refuse this worker's messages (a wrong broker key)."""
         config = self._config()
+        self._watch(int(config.get("partitions", "1")))
         inbox = threading.Thread(target=self._answer_requests, daemon=True, name="requests")
         inbox.start()
         try:
@@ -149,6 +165,7 @@ class Worker:
                             f"the matchers refused worker {self.id}'s messages: wrong broker key"
                         )
                     self._follow(config)
+                    self._turned_at = time.monotonic()
                 except redis.RedisError:  # its cameras hold; it rejoins when the broker is back
                     log.warning("worker %s cannot reach the broker; retrying", self.id)
                 self._stop.wait(min(1.0, self.ttl / 3))
@@ -159,6 +176,16 @@ class Worker:
             for engine, _ in self.engines.values():
                 engine.join()
             self.client.delete(self.names.alive("worker", self.id))
+            process_telemetry().unwatch(f"worker {self.id}")
+
+    def _watch(self, partitions: int) -> None:
+        """Queue depths and broker lag, read at each scrape of /metrics."""
+        telemetry, owner = process_telemetry(), f"worker {self.id}"
+        telemetry.watch_queues(
+            owner,
+            lambda: {f"decisions {c}": link.inbox.qsize() for c, (_, link) in self.engines.items()},
+        )
+        telemetry.watch_broker(owner, lambda: decision_lag(self.client, self.names, partitions))
 
     def _config(self) -> dict[str, str]:
         while not self._stop.is_set():

@@ -6,6 +6,7 @@ exactly, so a figure measured today can be compared with one measured next month
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from openlfr.biometrics.calibration import CalibrationTable, measure
-from openlfr.biometrics.index import TemplateIndex
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 TOP_K = 5
@@ -47,11 +47,16 @@ class Split:
         ]
 
 
-def split_folder(root: Path, max_mated_per_identity: int = 10) -> Split:
-    """Enrol first images; probe with images 2..11; alternate single-image identities."""
+def split_folder(
+    root: Path, exclude: Collection[str] = (), max_mated_per_identity: int = 10
+) -> Split:
+    """Enrol first images; probe with images 2..11; alternate single-image identities.
+
+    `exclude` names identity folders to leave out, as if absent (known label noise)."""
     split = Split()
     singles: list[tuple[str, Path]] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    folders = (p for p in root.iterdir() if p.is_dir() and p.name not in exclude)
+    for folder in sorted(folders):
         images = sorted(
             p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
         )
@@ -70,6 +75,13 @@ def split_folder(root: Path, max_mated_per_identity: int = 10) -> Split:
     return split
 
 
+def read_identities(path: Path) -> set[str]:
+    """Identity names from a text file, one per line; text after '#' is a comment (the reason
+    an identity is left out, e.g. bench/lfw_label_noise.txt)."""
+    names = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return {name for name in names if name}
+
+
 @dataclass
 class Outcome:
     """Per-probe records and the figures computed from them."""
@@ -79,39 +91,43 @@ class Outcome:
     calibration: CalibrationTable
 
 
+Adjust = Callable[[np.ndarray, list["Probe"]], np.ndarray]
+"""Turns the probe x subject score matrix into other scores (score normalisation, quality
+weighting: the recipes `bench/id_ablation.py` measures); rows are the acquired probes."""
+
+
 def score(
     split: Split,
     templates: dict[Path, np.ndarray],
     model_id: str,
     provenance: dict[str, Any],
     top_k: int = TOP_K,
+    adjust: Adjust | None = None,
 ) -> Outcome:
     """Search every probe against the enrolled subjects and compute LFR-ID-1's figures.
 
-    `templates` holds a template for every image in which a usable face was found.
+    `templates` holds a template for every image in which a usable face was found; each
+    enrolled subject has one, so the search is one matrix product.
     """
-    enrolled = {who: path for who, path in split.enrolment.items() if path in templates}
-    subjects = list(enrolled)
-    gallery = np.stack([templates[enrolled[s]] for s in subjects]) if subjects else None
-    index = TemplateIndex(subjects, gallery if gallery is not None else np.zeros((0, 1)))
-
+    subjects = [who for who, path in split.enrolment.items() if path in templates]
     acquired = [p for p in split.probes if p.path in templates]
-    candidates = (
-        index.search(np.stack([templates[p.path] for p in acquired]), top_k) if acquired else []
-    )
-    by_probe = dict(zip((p.path for p in acquired), candidates, strict=True))
+    scores = np.zeros((len(acquired), len(subjects)), np.float32)
+    if subjects and acquired:
+        gallery = np.stack([templates[split.enrolment[s]] for s in subjects])
+        scores = np.stack([templates[p.path] for p in acquired]) @ gallery.T
+        if adjust is not None:
+            scores = adjust(scores, acquired)
+    by_probe = {p.path: _top(row, subjects, top_k) for p, row in zip(acquired, scores, strict=True)}
     records = [
         {
             "probe": probe.name,
             "truth": probe.identity if probe.mated else None,
-            "candidates": [
-                {"subject": c.subject, "score": round(c.score, 6)}
-                for c in by_probe.get(probe.path, [])
-            ],
+            "candidates": by_probe.get(probe.path, []),
         }
         for probe in split.probes
     ]
-    genuine, impostor = _comparisons(acquired, templates, subjects, gallery)
+    same = np.array([p.identity for p in acquired])[:, None] == np.array(subjects)[None, :]
+    genuine, impostor = scores[same], scores[~same]
     calibration = measure(genuine, impostor, model_id, provenance)
     summary = _figures(records, split, len(subjects), calibration)
     summary["per_comparison"] = {
@@ -123,18 +139,13 @@ def score(
     return Outcome(records, summary, calibration)
 
 
-def _comparisons(
-    probes: list[Probe],
-    templates: dict[Path, np.ndarray],
-    subjects: list[str],
-    gallery: np.ndarray | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """All probe x enrolment scores, split into same-identity and different-identity pairs."""
-    if gallery is None or not probes:
-        return np.zeros(0), np.zeros(0)
-    scores = np.stack([templates[p.path] for p in probes]) @ gallery.T
-    same = np.array([p.identity for p in probes])[:, None] == np.array(subjects)[None, :]
-    return scores[same], scores[~same]
+def _top(row: np.ndarray, subjects: list[str], k: int) -> list[dict[str, Any]]:
+    k = min(k, len(subjects))
+    if k == 0:
+        return []
+    columns = np.argpartition(-row, k - 1)[:k]
+    ranked = columns[np.argsort(-row[columns], kind="stable")]
+    return [{"subject": subjects[c], "score": round(float(row[c]), 6)} for c in ranked]
 
 
 def _best(record: dict[str, Any]) -> tuple[str | None, float]:

@@ -21,6 +21,8 @@ from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.imageio import ImageError, load_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+#: Centre to centre distance of two people walking side by side, in face heights.
+PAIR_SPACING = 2.2
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class WalkpastSpec:
     seed: int = 7
     face_heights: tuple[float, float] = (60.0, 160.0)
     walk_seconds: tuple[float, float] = (2.0, 3.0)
+    lanes: int = 1
+    """Independent streams of walkers crossing at once (a busier street)."""
+    pairs: float = 0.0
+    """Share of the walks made by two people side by side (their faces 2.2 face heights apart,
+    so the tracker and the alert must keep them apart)."""
 
 
 def _people(folder: Path) -> dict[str, list[Path]]:
@@ -84,6 +91,19 @@ def _paste(frame: np.ndarray, head: np.ndarray, centre: tuple[float, float], hei
     region[:] = (part[..., :3] * alpha + region * (1 - alpha)).astype(np.uint8)
 
 
+def _group(
+    walkers: list[tuple[str | None, np.ndarray]], pairs: float, pick: random.Random
+) -> list[list[tuple[str | None, np.ndarray]]]:
+    """Walkers alone or two by two, so that about `pairs` of the walks are by two people."""
+    groups: list[list[tuple[str | None, np.ndarray]]] = []
+    queue = list(walkers)
+    while queue:
+        size = 2 if pairs > 0 and len(queue) >= 2 and pick.random() < pairs else 1
+        groups.append(queue[:size])
+        queue = queue[size:]
+    return groups
+
+
 def build(
     photos: Path,
     out: Path,
@@ -112,10 +132,13 @@ def build(
     pick.shuffle(passers)
     total = round(spec.seconds * spec.fps)
     mean_walk = sum(spec.walk_seconds) / 2 * spec.fps
-    for name in passers[: max(0, int(total / mean_walk) - len(walkers))]:
+    walks = int(total / mean_walk) * spec.lanes
+    people_walking = round(walks * (1 + spec.pairs))
+    for name in passers[: max(0, people_walking - len(walkers))]:
         if (head := _head(people[name][0], faces)) is not None:
             walkers.append((None, head))
     pick.shuffle(walkers)
+    groups = _group(walkers, spec.pairs, pick)
 
     out.mkdir(parents=True, exist_ok=True)
     watchlist: dict[str, list[str]] = {}
@@ -126,12 +149,17 @@ def build(
         watchlist[name] = [str(target.relative_to(out))]
 
     width, height = spec.size
-    plans, start = [], 10
-    for subject, head in walkers:
-        length = round(pick.uniform(*spec.walk_seconds) * spec.fps)
+    plans, starts = [], [10 + round(lane * mean_walk / spec.lanes) for lane in range(spec.lanes)]
+    for number, group in enumerate(groups):
+        start, length = (
+            starts[number % spec.lanes],
+            round(pick.uniform(*spec.walk_seconds) * spec.fps),
+        )
         x_from, x_to = pick.uniform(0.15, 0.85) * width, pick.uniform(0.15, 0.85) * width
-        plans.append((subject, head, start, start + length - 1, x_from, x_to))
-        start += round(length * pick.uniform(0.7, 1.1))
+        for place, (subject, head) in enumerate(group):
+            side = (place - (len(group) - 1) / 2) * PAIR_SPACING
+            plans.append((subject, head, start, start + length - 1, x_from, x_to, side))
+        starts[number % spec.lanes] += round(length * pick.uniform(0.7, 1.1))
     writer = cv2.VideoWriter(
         str(out / "walkpast.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), spec.fps, spec.size
     )
@@ -139,16 +167,12 @@ def build(
     small, big = spec.face_heights
     for index in range(total):
         frame = background.copy()
-        for _subject, head, first, last, x_from, x_to in plans:
+        for _subject, head, first, last, x_from, x_to, side in plans:
             if first <= index <= last:
                 t = (index - first) / max(1, last - first)
                 face_height = small + (big - small) * t
-                _paste(
-                    frame,
-                    head,
-                    (x_from + (x_to - x_from) * t, height * (0.35 + 0.15 * t)),
-                    face_height,
-                )
+                x = x_from + (x_to - x_from) * t + side * face_height
+                _paste(frame, head, (x, height * (0.35 + 0.15 * t)), face_height)
         writer.write(frame)
     writer.release()
     truth = {
@@ -158,7 +182,7 @@ def build(
         "watchlist": watchlist,
         "appearances": [
             {"subject": s, "first_frame": f, "last_frame": min(last, total - 1)}
-            for s, _h, f, last, _a, _b in plans
+            for s, _h, f, last, *_ in plans
             if f < total
         ],
     }

@@ -63,6 +63,11 @@ class AlertHub:
         with self._lock:
             self._subscribers.remove(inbox)
 
+    def backlog(self) -> int:
+        """Events waiting, over all subscribers (a listener that falls behind shows here)."""
+        with self._lock:
+            return sum(inbox.qsize() for inbox in self._subscribers)
+
     def publish(self, event: AlertEvent) -> None:
         with self._lock:
             subscribers = list(self._subscribers)

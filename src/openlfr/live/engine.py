@@ -21,10 +21,12 @@ from openlfr.domain.errors import RunRefused
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.run_gate import RunPermit
 from openlfr.live.bestshot import ShotPolicy
+from openlfr.live.decision import DecisionRule
 from openlfr.live.gate import Gate
-from openlfr.live.matcher import DecisionRule, MatchDecider, Matcher, Watchlist
-from openlfr.live.pipeline import CameraPipeline, Desk, Stopped, Timeline
+from openlfr.live.matcher import MatchDecider, Matcher, Watchlist
+from openlfr.live.pipeline import CameraPipeline, Desk, ScanPolicy, Stopped, Timeline
 from openlfr.live.sources import FrameSource, Pacing
+from openlfr.live.telemetry import Telemetry
 
 
 class MetricsSink(Protocol):
@@ -41,6 +43,7 @@ class EngineSettings:
     metrics_seconds: float = 30.0
     shots: ShotPolicy = field(default_factory=ShotPolicy)
     rule: DecisionRule = field(default_factory=DecisionRule)
+    scan: ScanPolicy = field(default_factory=ScanPolicy)
 
 
 def default_faces(settings: EngineSettings) -> FaceEngine:
@@ -61,6 +64,7 @@ class LiveEngine:
         faces: Callable[[EngineSettings], FaceEngine] = default_faces,
         decider: Callable[[str], MatchDecider] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """`decider(camera)` replaces the in-process `Matcher` (a camera worker's broker
         client); the decision logic itself is the same `Matcher` on the other side. `clock`
@@ -78,6 +82,8 @@ class LiveEngine:
                 desk,
                 self.timeline,
                 settings.shots,
+                telemetry,
+                settings.scan,
             )
             for camera, source in cameras.items()
         }

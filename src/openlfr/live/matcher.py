@@ -2,12 +2,11 @@
 
 The matcher owns the frozen watchlist (a `TemplateIndex` and its snapshot hash) and keeps, per
 track, only scores and subject references; every probe template is wiped the moment it has
-been compared. A track is matched to a subject when enough of its shots agree at or above the
-approved threshold, not on one frame."""
+been compared. When a track's shots are evidence enough is `decision.DecisionRule`'s call, asked
+at every shot and once more when the track ends."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,6 +14,7 @@ import numpy as np
 
 from openlfr.biometrics.index import TemplateIndex
 from openlfr.domain.alerts import Candidate
+from openlfr.live.decision import DecisionRule, Shot, add
 from openlfr.live.privacy import wipe
 
 
@@ -41,6 +41,10 @@ class TrackTemplate:
     camera: str
     track: str
     template: np.ndarray
+    at: float = 0.0
+    """Source seconds of the shot."""
+    quality: float = 1.0
+    """How much the shot is worth as evidence, 0 to 1 (`bestshot.shot_quality`)."""
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,14 @@ class Match:
     candidates: list[Candidate]
 
 
-@dataclass(frozen=True)
-class DecisionRule:
-    agreeing_shots: int = 2
-    """Shots whose best candidate is the subject at or above the threshold."""
-    strong_margin: float = 0.08
-    """One shot this far above the threshold is enough on its own."""
-
-
 @dataclass
 class Evidence:
     """What the matcher remembers of a track: subject references and scores, never a face."""
 
     scores: dict[str, list[float]] = field(default_factory=dict)
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    worth: dict[str, float] = field(default_factory=dict)
+    """Each subject's evidence under the decision rule (`decision.DecisionRule.worth`)."""
 
 
 class MatchDecider(Protocol):
@@ -108,12 +106,14 @@ class Matcher:
             if not scores or best.score > max(scores):
                 evidence.candidates[best.subject] = candidates
             scores.append(best.score)
-        return self._decide(message.track, self.rule.agreeing_shots)
+            shot = Shot(message.at, message.quality, best.subject, best.score)
+            add(evidence.worth, self.rule, self.threshold, shot)
+        return self._decide(message.track, ended=False)
 
     def track_ended(self, track: str) -> Match | None:
-        """A track that leaves with too few shots to agree still alerts on one above threshold,
-        and its evidence is dropped either way."""
-        match = self._decide(track, 1)
+        """The last chance: a track that leaves with less evidence than a running one needs
+        still alerts on the end's smaller amount; its evidence is dropped either way."""
+        match = self._decide(track, ended=True)
         self._evidence.pop(track, None)
         return match
 
@@ -130,13 +130,11 @@ class Matcher:
     def restore(self, track: str, evidence: Evidence) -> None:
         self._evidence.setdefault(track, evidence)
 
-    def _decide(self, track: str, needed: int) -> Match | None:
+    def _decide(self, track: str, ended: bool) -> Match | None:
         evidence = self._evidence.get(track)
-        if evidence is None or not evidence.scores:
+        if evidence is None or not evidence.worth:
             return None
-        counts = Counter({subject: len(s) for subject, s in evidence.scores.items()})
-        subject, agreeing = counts.most_common(1)[0]
-        best = max(evidence.scores[subject])
-        if agreeing >= needed or best >= self.threshold + self.rule.strong_margin:
-            return Match(track, subject, best, evidence.candidates[subject])
-        return None
+        subject = self.rule.decide(evidence.worth, ended)
+        if subject is None:
+            return None
+        return Match(track, subject, max(evidence.scores[subject]), evidence.candidates[subject])

@@ -17,17 +17,32 @@ from typing import Protocol
 
 import numpy as np
 
-from openlfr.biometrics.detector import MIN_RECOGNITION_SCORE
+from openlfr.biometrics.detector import MIN_RECOGNITION_SCORE, Face
 from openlfr.biometrics.engine import FaceEngine
 from openlfr.biometrics.quality import LIVE_PROBE, assess
 from openlfr.domain.alerts import Alert
 from openlfr.domain.metrics import CameraMetrics, new_run
-from openlfr.live.bestshot import ShotPolicy, TrackShots, shot_score
+from openlfr.live.bestshot import ShotPolicy, TrackShots, shot_quality, shot_score
 from openlfr.live.desk import Offer
 from openlfr.live.matcher import Match, MatchDecider, TrackTemplate
 from openlfr.live.privacy import blurred_preview, wipe
 from openlfr.live.sources import Frame, FrameSource, Pacing
+from openlfr.live.telemetry import Telemetry, process_telemetry
 from openlfr.live.tracker import Track, Tracker
+
+#: Faces smaller than this on the detector's downscaled frame are detected again at full size.
+REFINE_BELOW = 40.0
+
+
+@dataclass(frozen=True)
+class ScanPolicy:
+    """How often the whole frame is searched for faces. Between two full detections only the
+    regions of the tracks still undecided are searched (one small net each), so a busy camera
+    costs a fraction of a full detection per frame; a new face is found at the next full one."""
+
+    full_every: int = 1
+    """Frames per full detection (1: every frame). Keep `full_every / fps` well under the
+    tracker's patience (0.6 s), or a decided track would end and start again."""
 
 
 class Control(Protocol):
@@ -99,10 +114,20 @@ class CameraPipeline:
         desk: Desk,
         timeline: Timeline,
         shots: ShotPolicy | None = None,
+        telemetry: Telemetry | None = None,
+        scan: ScanPolicy | None = None,
     ) -> None:
         self.camera, self.source, self.faces = camera, source, faces
         self.matcher, self.desk, self.timeline = matcher, desk, timeline
         self.policy = shots or ShotPolicy()
+        self.scan = scan or ScanPolicy()
+        self._since_full = self.scan.full_every
+        telemetry = telemetry or process_telemetry()
+        self._processed = telemetry.frames_processed.labels(camera)
+        self._dropped = telemetry.frames_dropped.labels(camera)
+        self._detection = telemetry.detection_seconds.labels(camera)
+        self._templating = telemetry.template_seconds.labels(camera)
+        self._latency = telemetry.alert_latency_seconds.labels(camera)
         self.metrics = CameraMetrics(camera=camera, run=new_run())
         self.lock = threading.Lock()
         self.tracker = Tracker(camera)
@@ -125,6 +150,7 @@ class CameraPipeline:
                 with self.lock:
                     self.metrics.frames_dropped += frame.dropped_before
                     self.metrics.updated_at = now
+                self._dropped.inc(frame.dropped_before)
                 if not control.running(self.camera, now):
                     continue
                 self._process(frame, now)
@@ -147,10 +173,17 @@ class CameraPipeline:
         return blurred_preview(view[0], view[1], self._alerted)
 
     def _process(self, frame: Frame, now: datetime) -> None:
-        update = self.tracker.update(self.faces.detect(frame.image), frame.at)
+        full = self._since_full + frame.dropped_before + 1 >= self.scan.full_every
+        self._since_full = 0 if full else self._since_full + 1 + frame.dropped_before
+        faces = self._detect_full(frame) if full else self._detect_regions(frame)
+        update = self.tracker.update(faces, frame.at)
         self._take_decisions(frame, now)
         for track in update.active:
-            if track.id not in self._alerted and track.face.score >= MIN_RECOGNITION_SCORE:
+            if track.id in self._alerted:
+                continue
+            if full:
+                track.face = self._refined(frame, track.face) or track.face
+            if track.face.score >= MIN_RECOGNITION_SCORE:
                 self._sample(frame, track, now)
         for track in update.ended:
             self._end(track, frame, now)
@@ -158,12 +191,42 @@ class CameraPipeline:
         with self.lock:
             self.metrics.frames_processed += 1
             self.metrics.faces_seen = self._seen
+        self._processed.inc()
         self._view = (frame.image, update.active)
+
+    def _detect_full(self, frame: Frame) -> list[Face]:
+        with self._detection.time():
+            return self.faces.detect(frame.image)
+
+    def _detect_regions(self, frame: Frame) -> list[Face]:
+        """Each undecided track's face found again in its region (decided tracks wait for the
+        next full detection, well within the tracker's patience)."""
+        found = []
+        for track in self.tracker.tracks.values():
+            if track.id in self._alerted:
+                continue
+            with self._detection.time():
+                face = self.faces.detector.refine(frame.image, track.face)
+            if face is not None:
+                found.append(face)
+        return found
+
+    def _refined(self, frame: Frame, face: Face) -> Face | None:
+        """A face the downscaled detection saw small (below `REFINE_BELOW` px there) but that is
+        big enough to search at full size is detected again in its region at full resolution:
+        its score and landmarks then show what it really is, a few frames earlier."""
+        detector = self.faces.detector
+        scale = min(1.0, detector.max_side / max(frame.image.shape[:2]))
+        small = face.height * scale < REFINE_BELOW
+        if not small or face.height < 0.9 * LIVE_PROBE.min_face_height:
+            return None
+        with self._detection.time():
+            return detector.refine(frame.image, face)
 
     def _sample(self, frame: Frame, track: Track, now: datetime) -> None:
         shots = self._shots.get(track.id)
         if shots is None:
-            shots = self._shots[track.id] = TrackShots(self.policy)
+            shots = self._shots[track.id] = TrackShots(self.policy, track.first_at)
             self._seen += 1
         embedder = self.faces.embedder
         aligned = embedder.align(frame.image, track.face)
@@ -172,9 +235,13 @@ class CameraPipeline:
             score = shot_score(track, quality)
             shots.offer(frame.image, track, frame.index, frame.at, score)
             if shots.wants_template(frame.at, score):
-                template = embedder.embed(aligned, probe=True)
+                with self._templating.time():
+                    template = embedder.embed(aligned, probe=True, mirror=self.policy.mirror)
                 shots.templated_at(frame.at, score)
-                match = self.matcher.consider(TrackTemplate(self.camera, track.id, template))
+                message = TrackTemplate(
+                    self.camera, track.id, template, frame.at, shot_quality(track, quality)
+                )
+                match = self.matcher.consider(message)
                 if match is not None:
                     self._alert(match, shots, frame, now)
         wipe(aligned)
@@ -206,6 +273,7 @@ class CameraPipeline:
         )
         self._alerted.add(match.track)
         self.matcher.forget(match.track)
+        self._latency.observe(max(0.0, frame.at - shots.first_at))
         if alert is not None and alert.track == match.track:
             with self.lock:
                 self.metrics.alerts += 1

@@ -24,6 +24,7 @@ from openlfr.domain.errors import (
     NotFound,
     PermissionRefused,
 )
+from openlfr.live.telemetry import process_telemetry
 from openlfr.services.retention import RetentionScheduler
 from openlfr.store.db import Database
 from openlfr.store.uow import UnitOfWork
@@ -137,6 +138,8 @@ def create_app(
     app.state.database = database or bootstrap.database(settings.database_url)
     app.state.live = live or LiveState()
     app.state.engines = Engines(app.state.live)
+    hub = app.state.live.hub
+    process_telemetry().watch_queues("console", lambda: {"alert_listeners": hub.backlog()})
     app.state.broker = connect(settings.broker_url) if settings.broker_url else None
     app.state.throttle = LoginThrottle(
         settings.login_failures_allowed, settings.login_lockout_seconds

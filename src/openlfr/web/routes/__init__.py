@@ -13,6 +13,7 @@ from openlfr.web.routes import (
     console,
     dashboard,
     dpo,
+    operations,
     preparation,
     register,
     review,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     dpo.router,
     register.router,
     api.router,
+    operations.router,
 ]
