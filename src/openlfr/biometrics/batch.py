@@ -11,12 +11,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 
 from openlfr.biometrics.engine import EnrolmentError, FaceEngine, FaceSample
 from openlfr.biometrics.imageio import ImageError, load_image
 from openlfr.biometrics.quality import ENROLMENT, QualityPolicy
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,9 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def _run(function: Callable, items: list, workers: int) -> Iterator[StillResult]:
+def _run(
+    function: Callable[[T], StillResult], items: list[T], workers: int
+) -> Iterator[StillResult]:
     if workers <= 1:
         _start_worker()
         yield from map(function, items)

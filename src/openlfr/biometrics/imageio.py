@@ -51,8 +51,7 @@ def load_image(source: str | Path | bytes, *, max_pixels: int = DEFAULT_MAX_PIXE
             image.load()
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageError(f"{name}: the image data is damaged or truncated ({exc})") from None
-    image = ImageOps.exif_transpose(image)
-    return _to_bgr(image)
+    return _to_bgr(ImageOps.exif_transpose(image))
 
 
 def _to_bgr(image: Image.Image) -> np.ndarray:

@@ -68,6 +68,7 @@ def enrol(watchlist: dict[str, list[Path]], faces: FaceEngine) -> tuple[FrozenWa
     failed = 0
     for subject in sorted(watchlist):
         for path in watchlist[subject]:
+            template: np.ndarray | None
             try:
                 image = load_image(path)
                 template = faces.enrol(image).template
@@ -126,7 +127,7 @@ def score(truth: Truth, alerts: list[dict[str, Any]], faces_seen: int) -> dict[s
     grace = round(GRACE_SECONDS * truth.fps)
 
     def during(alert: dict[str, Any], appearance: Appearance) -> bool:
-        frame = alert["emitted_at_frame"]
+        frame = int(alert["emitted_at_frame"])
         return (
             alert["subject"] == appearance.subject
             and appearance.first_frame <= frame <= appearance.last_frame + grace

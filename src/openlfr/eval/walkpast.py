@@ -13,6 +13,7 @@ import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -59,11 +60,12 @@ def _head(path: Path, faces: FaceEngine) -> np.ndarray | None:
     sample = faces.main_face(image, probe=False)
     if sample is None:
         return None
-    (cx, cy), side = sample.face.centre, sample.face.height * 1.7
+    cx, cy = sample.face.centre
+    side = sample.face.height * 1.7
     x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
     crop = image[y0 : int(cy + side / 2), x0 : int(cx + side / 2)]
     mask = np.zeros(crop.shape[:2], np.uint8)
-    h, w = mask.shape
+    h, w = crop.shape[:2]
     cv2.ellipse(mask, (w // 2, h // 2), (int(w * 0.4), int(h * 0.48)), 0, 0, 360, 255, -1)
     return np.dstack([crop, cv2.GaussianBlur(mask, (0, 0), max(1, w // 30))])
 
@@ -109,7 +111,7 @@ def build(
     out: Path,
     spec: WalkpastSpec | None = None,
     enrolment: dict[str, Path] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Write walkpast.mp4, truth.json and watchlist/ into `out`; returns the truth.
 
     `enrolment` (person folder name -> enrolment photo) chooses the watchlist instead of a
@@ -161,7 +163,7 @@ def build(
             plans.append((subject, head, start, start + length - 1, x_from, x_to, side))
         starts[number % spec.lanes] += round(length * pick.uniform(0.7, 1.1))
     writer = cv2.VideoWriter(
-        str(out / "walkpast.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), spec.fps, spec.size
+        str(out / "walkpast.mp4"), cv2.VideoWriter.fourcc(*"mp4v"), spec.fps, spec.size
     )
     background = _background(spec.size, rng)
     small, big = spec.face_heights
