@@ -21,6 +21,7 @@ from openlfr.domain.errors import RunRefused
 from openlfr.domain.metrics import CameraMetrics
 from openlfr.domain.run_gate import RunPermit
 from openlfr.live.bestshot import ShotPolicy
+from openlfr.live.camera_state import CameraState
 from openlfr.live.decision import DecisionRule
 from openlfr.live.gate import Gate
 from openlfr.live.matcher import MatchDecider, Matcher, Watchlist
@@ -135,6 +136,20 @@ class LiveEngine:
     @property
     def metrics(self) -> dict[str, CameraMetrics]:
         return {camera: p.metrics.model_copy(deep=True) for camera, p in self.pipelines.items()}
+
+    def camera_states(self) -> dict[str, CameraState]:
+        """Each camera's phase now (running, paused, reconnecting, failed, ended) and why."""
+        threads = {t.name.removeprefix("live-"): t for t in self._threads}
+        return {
+            camera: CameraState.of(
+                metrics,
+                started=camera in threads,
+                alive=camera in threads and threads[camera].is_alive(),
+                paused=self._paused.is_set(),
+                stop_reason=self.stop_reason,
+            )
+            for camera, metrics in self.metrics.items()
+        }
 
     def preview(self, camera: str) -> bytes | None:
         return self.pipelines[camera].preview()
