@@ -147,8 +147,9 @@ class Flow:
         return ref
 
     def gate(self, ref: str) -> DeploymentGate:
-        """The run gate the live engine asks about `ref`, reading it through the services."""
-        return DeploymentGate(lambda: deployments.get_deployment(self.uow, ref))
+        """The run gate the live engine asks about `ref`, reading it through the services on a
+        unit of work of each camera thread's own, as `bootstrap.live_engine` does."""
+        return DeploymentGate(lambda: deployments.get_deployment(self.uow.another(), ref))
 
     def closed(self, ref: str | None = None) -> str:
         """Stopped and closed: a new live deployment, or `ref` (live) once the test has done

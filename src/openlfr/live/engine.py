@@ -92,6 +92,8 @@ class LiveEngine:
         self._checked: dict[str, datetime] = {}
         self._stop = threading.Event()
         self._paused = threading.Event()
+        self._held: set[str] = set()
+        """Cameras the gate holds (the deployment paused by Gold): running, processing nothing."""
         self._threads: list[threading.Thread] = []
         self.stop_reason = ""
         self.errors: dict[str, BaseException] = {}
@@ -145,7 +147,7 @@ class LiveEngine:
                 metrics,
                 started=camera in threads,
                 alive=camera in threads and threads[camera].is_alive(),
-                paused=self._paused.is_set(),
+                paused=self._paused.is_set() or camera in self._held,
                 stop_reason=self.stop_reason,
             )
             for camera, metrics in self.metrics.items()
@@ -174,8 +176,10 @@ class LiveEngine:
         self._checked[camera] = now
         if permit is None:
             self._permits.pop(camera, None)
+            self._held.add(camera)
         else:
             self._permits[camera] = permit
+            self._held.discard(camera)
         return permit
 
     def _run(self, pipeline: CameraPipeline) -> None:

@@ -68,8 +68,15 @@ class FrameSource(Protocol):
 class VideoFile:
     """A video file played as a camera, optionally looped."""
 
-    def __init__(self, path: Path, pacing: Pacing = Pacing.REALTIME, loop: bool = False) -> None:
-        self.path, self.pacing, self.loop = path, pacing, loop
+    def __init__(
+        self,
+        path: Path,
+        pacing: Pacing = Pacing.REALTIME,
+        loop: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`clock` (seconds) paces real-time play: a camera's frames wait for no one."""
+        self.path, self.pacing, self.loop, self.clock = path, pacing, loop, clock
         self._closed = threading.Event()
 
     def _open(self) -> tuple[cv2.VideoCapture, float, int]:
@@ -81,14 +88,14 @@ class VideoFile:
 
     def frames(self, report: GapReport) -> Iterator[Frame]:
         capture, fps, count = self._open()
-        started, offset, position, dropped = time.monotonic(), 0, 0, 0
+        started, offset, position, dropped = self.clock(), 0, 0, 0
         try:
             while not self._closed.is_set():
                 if self.pacing is Pacing.REALTIME:
-                    early = (offset + position) / fps - (time.monotonic() - started)
+                    early = (offset + position) / fps - (self.clock() - started)
                     if early > 0 and self._closed.wait(early):
                         return
-                    due = int((time.monotonic() - started) * fps) - offset
+                    due = int((self.clock() - started) * fps) - offset
                     while position < min(due, count - 1) and capture.grab():
                         position, dropped = position + 1, dropped + 1
                 ok, image = capture.read()

@@ -52,6 +52,11 @@ class UnitOfWork:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
+    def another(self) -> UnitOfWork:
+        """A unit of work on the same database for another thread: one is never shared by two
+        threads at once (its session is per `with`, kept on the object)."""
+        return UnitOfWork(self._sessions)
+
     def __enter__(self) -> Self:
         self.session = self._sessions()
         self.actors = ActorRepository(self.session)
