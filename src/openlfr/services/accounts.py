@@ -76,13 +76,16 @@ def _set_password(uow: UnitOfWork, by: str, username: str, password: str, now: d
 
 
 def log_in(
-    uow: UnitOfWork, username: str, password: str, now: datetime | None = None
+    uow: UnitOfWork, username: str, password: str, now: datetime | None = None, client: str = ""
 ) -> tuple[Actor, str]:
-    """Check the password and open a session; returns the actor and the session token."""
+    """Check the password and open a session; returns the actor and the session token.
+    A failure is audited with the client's address (the name as typed, cut to 64 characters)."""
     now = now_or(now)
     with uow:
         stored = uow.accounts.password_hash(username)
         if not _verified(stored or _DUMMY_HASH, password) or stored is None:
+            _audit_failure(uow, username[:64], client, now)
+            uow.commit()
             raise LoginFailed("wrong username or password")
         actor = uow.actors.get(username)
         if _hasher.check_needs_rehash(stored):
@@ -101,6 +104,19 @@ def log_in(
         )
         uow.commit()
     return actor, token
+
+
+def _audit_failure(uow: UnitOfWork, username: str, client: str, now: datetime) -> None:
+    uow.audit.record(
+        AuditEvent(
+            actor=username,
+            role=SELF,
+            action="account.login_failed",
+            entity=Entity("user", username),
+            after={"client": client},
+            at=now,
+        )
+    )
 
 
 def _verified(password_hash: str, password: str) -> bool:

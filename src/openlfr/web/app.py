@@ -142,7 +142,7 @@ def create_app(
     process_telemetry().watch_queues("console", lambda: {"alert_listeners": hub.backlog()})
     app.state.broker = connect(settings.broker_url) if settings.broker_url else None
     app.state.throttle = LoginThrottle(
-        settings.login_failures_allowed, settings.login_lockout_seconds
+        settings.login_failures_allowed, settings.login_backoff_cap_seconds
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -6,12 +6,14 @@ gates by walking the app's routes, so a route without one cannot slip through.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import Request
 
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import accounts
 from openlfr.store.uow import UnitOfWork
-from openlfr.web.security import csrf_valid
+from openlfr.web.security import client_address, csrf_valid
 from openlfr.web.settings import WebSettings
 
 CSRF_FIELD = "csrf_token"
@@ -39,6 +41,18 @@ def unit_of_work(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.database.sessions)
 
 
+def now_of(request: Request) -> datetime:
+    """The app's clock: sessions and second factors run on it, so tests can move it."""
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def client_of(request: Request) -> str:
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    return client_address(peer, forwarded, settings_of(request).trusted_proxies)
+
+
 def session_token(request: Request) -> str | None:
     return request.cookies.get(settings_of(request).session_cookie)
 
@@ -47,7 +61,7 @@ def current_actor(request: Request) -> Actor | None:
     if not hasattr(request.state, "actor"):
         token = session_token(request)
         request.state.actor = (
-            accounts.session_actor(unit_of_work(request), token) if token else None
+            accounts.session_actor(unit_of_work(request), token, now_of(request)) if token else None
         )
     actor: Actor | None = request.state.actor
     return actor

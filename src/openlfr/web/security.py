@@ -1,14 +1,14 @@
 """Browser-facing defences: security headers on every response, signed double-submit CSRF
-tokens, and a throttle on failed logins."""
+tokens, the back-off on failed logins, and the client's address behind a proxy."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -71,27 +71,79 @@ def csrf_valid(secret: bytes, seed: str | None, token: str | None) -> bool:
 
 
 class LoginThrottle:
-    """After `allowed` failures for one username or one client within the window, refuse."""
+    """Back-off after failed logins, never a lockout. Three tallies: the client, the account from
+    that client, and the account from anywhere. After `free` failures a tally makes the next
+    attempt wait 1, 2, 4... seconds up to `cap_seconds`; the account-from-anywhere tally stops at
+    `account_cap_seconds`, so a stranger failing on purpose slows the administrator by at most
+    that, while a guesser's own client and pair keep doubling."""
 
     def __init__(
-        self, allowed: int, window_seconds: int, clock: Callable[[], float] = time.monotonic
+        self,
+        free: int = 5,
+        cap_seconds: float = 900,
+        account_cap_seconds: float = 30,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.allowed, self.window, self.clock = allowed, window_seconds, clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self.free, self.cap, self.account_cap, self.clock = (
+            free,
+            cap_seconds,
+            account_cap_seconds,
+            clock,
+        )
+        self._tallies: dict[tuple[str, ...], tuple[int, float]] = {}
 
-    def _recent(self, key: str) -> deque[float]:
-        failures, cutoff = self._failures[key], self.clock() - self.window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
+    def _keys(self, client: str, username: str) -> dict[tuple[str, ...], float]:
+        user = username.strip().lower()[:64]
+        return {
+            ("client", client): self.cap,
+            ("pair", client, user): self.cap,
+            ("user", user): (self.account_cap),
+        }
 
-    def blocked(self, client: str, username: str) -> bool:
-        keys = (f"client:{client}", f"user:{username.lower()}")
-        return any(len(self._recent(key)) >= self.allowed for key in keys)
+    def _remaining(self, key: tuple[str, ...], cap: float) -> float:
+        failures, last = self._tallies.get(key, (0, 0.0))
+        if failures < self.free:
+            return 0
+        delay = min(cap, 2.0 ** (failures - self.free))
+        return max(0.0, last + delay - self.clock())
+
+    def wait(self, client: str, username: str) -> float:
+        """Seconds before this client may try this account again (0: now)."""
+        return max(self._remaining(key, cap) for key, cap in self._keys(client, username).items())
 
     def failed(self, client: str, username: str) -> None:
-        for key in (f"client:{client}", f"user:{username.lower()}"):
-            self._recent(key).append(self.clock())
+        now = self.clock()
+        if len(self._tallies) > 100_000:
+            self._tallies = {k: v for k, v in self._tallies.items() if v[1] > now - self.cap}
+        for key in self._keys(client, username):
+            failures, _ = self._tallies.get(key, (0, now))
+            self._tallies[key] = (failures + 1, now)
 
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(f"user:{username.lower()}", None)
+    def succeeded(self, client: str, username: str) -> None:
+        for key in self._keys(client, username):
+            if key[0] != "client":
+                self._tallies.pop(key, None)
+
+
+def client_address(peer: str, forwarded: str | None, trusted_proxies: Sequence[str]) -> str:
+    """The client's address: the peer, unless the peer is a trusted proxy, when it is the last
+    address in X-Forwarded-For that is not itself a trusted proxy (the one a proxy added)."""
+    networks = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
+
+    def trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
+    if not forwarded or not trusted(peer):
+        return peer
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer
+        if not trusted(hop):
+            return hop
+    return peer

@@ -34,7 +34,11 @@ class WebSettings:
     secure_cookies: bool = True
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     login_failures_allowed: int = 5
-    login_lockout_seconds: int = 900
+    """Failed logins before the back-off starts (per client, per account)."""
+    login_backoff_cap_seconds: int = 900
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of the HTTPS proxies in front (OPENLFR_TRUSTED_PROXIES, comma
+    separated): only from these is X-Forwarded-For believed."""
     camera_sources: dict[str, str] = field(default_factory=dict)
     """The only sources the console may start a camera on, by name."""
     run_retention: bool = False
@@ -57,6 +61,11 @@ class WebSettings:
             ),
             broker_url=os.environ.get("OPENLFR_BROKER_URL") or None,
             broker_namespace=os.environ.get("OPENLFR_BROKER_NAMESPACE", "openlfr"),
+            trusted_proxies=tuple(
+                proxy.strip()
+                for proxy in os.environ.get("OPENLFR_TRUSTED_PROXIES", "").split(",")
+                if proxy.strip()
+            ),
         )
         return replace(settings, secret=secret.encode()) if secret else settings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,7 +12,15 @@ from openlfr.domain.accounts import SESSION_LIFETIME, LoginFailed
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import accounts
-from openlfr.web.auth import Allow, Public, session_token, settings_of, unit_of_work
+from openlfr.web.auth import (
+    Allow,
+    Public,
+    client_of,
+    now_of,
+    session_token,
+    settings_of,
+    unit_of_work,
+)
 from openlfr.web.pages import redirect, render
 from openlfr.web.security import new_csrf_seed
 
@@ -39,17 +48,21 @@ def log_in(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    throttle = request.app.state.throttle
-    client = request.client.host if request.client else "unknown"
-    if throttle.blocked(client, username):
-        message = "Too many failed attempts. Wait a few minutes, or ask an administrator."
-        return render(request, "login.html", actor, 429, next=next, error=message)
+    throttle, client = request.app.state.throttle, client_of(request)
+    if wait := throttle.wait(client, username):
+        seconds = math.ceil(wait)
+        message = f"Too many failed attempts. Wait {seconds} seconds, then try again."
+        page = render(request, "login.html", actor, 429, next=next, error=message)
+        page.headers["retry-after"] = str(seconds)
+        return page
     try:
-        user, token = accounts.log_in(unit_of_work(request), username, password)
+        user, token = accounts.log_in(
+            unit_of_work(request), username, password, now_of(request), client
+        )
     except LoginFailed as exc:
         throttle.failed(client, username)
         return render(request, "login.html", actor, 422, next=next, error=exc.reason)
-    throttle.succeeded(user.username)
+    throttle.succeeded(client, user.username)
     response = redirect(_safe_next(next))
     _set_session(request, response, token)
     return response
