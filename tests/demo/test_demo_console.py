@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import httpx2
+import pyotp
 import pytest
 
 from databases import _free_port
@@ -20,14 +21,23 @@ from timing import wait_for
 PHOTOS = Path(__file__).parents[2] / "demo" / "photos"
 PASSWORD = "a demo passphrase nobody guesses"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
 
 
 def operator(url: str) -> httpx2.Client:
+    """The operator's first login: the password, then setting up her authenticator app from the
+    key the page shows (her role needs a second factor), which opens the console."""
     client = httpx2.Client(base_url=url, follow_redirects=False)
     token = CSRF.search(client.get("/login").text)
     assert token, "the login page has no CSRF token"
     form = {"username": cast.OPERATOR.username, "password": PASSWORD, "csrf_token": token[1]}
-    assert client.post("/login", data=form).status_code == 303
+    answer = client.post("/login", data=form)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login/enrol")
+    page = client.get(answer.headers["location"]).text
+    secret, token = SECRET.search(page), CSRF.search(page)
+    assert secret and token, "the enrolment page shows no key"
+    code = pyotp.TOTP(secret[1].replace(" ", "")).now()
+    assert client.post("/login/enrol", data={"code": code, "csrf_token": token[1]}).is_success
     return client
 
 

@@ -69,7 +69,7 @@ def test_the_console_says_where_each_camera_runs(
     info = {"cameras": ["cam-1"], "ended": [], "frames": {"cam-1": 12345}}
     beat(client, names, "worker", "w-van7", info, ttl=60)
     settings = WebSettings(secure_cookies=False, broker_url=redis_url, broker_namespace=namespace)
-    console = TestClient(create_app(settings, world.database, LiveState()), follow_redirects=False)
+    console = TestClient(world.app(settings, LiveState()), follow_redirects=False)
     log_in(console, "gail")
     page = console.get(f"/deployments/{world.live}/console").text
     assert "cam-1: running on worker w-van7 (12,345 frames)" in page

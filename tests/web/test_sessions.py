@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from web_world import PASSWORD, World, log_in
+from fastapi.testclient import TestClient
+from web_world import PASSWORD, World, csrf_of, log_in
 
 from govkit import T0
+from openlfr.domain.policy_file import bundled_policy
 from openlfr.services import accounts
 from openlfr.store.uow import UnitOfWork
 from openlfr.web.settings import WebSettings
@@ -41,6 +43,8 @@ def test_a_session_expires_after_its_lifetime(world: World) -> None:
     uow = UnitOfWork(world.database.sessions)
     _, token = accounts.log_in(uow, "bea", PASSWORD, now=T0)
     last = T0 + accounts.SESSION_LIFETIME - timedelta(seconds=1)
+    for minutes in range(20, 12 * 60, 20):  # in use all along: never idle
+        assert accounts.session_actor(uow, token, now=T0 + timedelta(minutes=minutes))
     assert accounts.session_actor(uow, token, now=last).username == "bea"
     assert accounts.session_actor(uow, token, now=last + timedelta(seconds=1)) is None
     cookie = WebSettings(secure_cookies=False).session_cookie
@@ -50,3 +54,31 @@ def test_a_session_expires_after_its_lifetime(world: World) -> None:
     _, old = accounts.log_in(uow, "bea", PASSWORD, now=datetime(2020, 1, 1, tzinfo=UTC))
     client.cookies.set(cookie, old)  # twelve hours in 2020: long expired
     assert _logged_out(world, client)
+
+
+def test_a_session_ends_after_the_policy_s_idle_minutes(world: World) -> None:
+    uow = UnitOfWork(world.database.sessions)
+    _, token = accounts.log_in(uow, "bea", PASSWORD, now=T0)
+    idle = timedelta(minutes=bundled_policy().account_rules.idle_minutes)
+    assert idle == timedelta(minutes=30)
+    assert accounts.session_actor(uow, token, now=T0 + idle - timedelta(seconds=1))
+    later = T0 + 2 * idle - timedelta(seconds=2)
+    assert accounts.session_actor(uow, token, now=later)  # the last use moved the idle start
+    assert accounts.session_actor(uow, token, now=later + idle) is None
+
+
+def test_logging_out_deletes_the_cookie_as_it_was_set(world: World) -> None:
+    settings = WebSettings(secure_cookies=True)
+    client = TestClient(world.app(settings), base_url="https://testserver", follow_redirects=False)
+    token = log_in(client, "bea")
+    set_at_login = client.post(
+        "/login", data={"username": "bea", "password": PASSWORD, "csrf_token": token}
+    ).headers.get_list("set-cookie")
+    session_cookie = next(c for c in set_at_login if c.startswith("__Host-openlfr_session="))
+    token = csrf_of(client.get("/").text)
+    gone = client.post("/logout", data={"csrf_token": token}).headers.get_list("set-cookie")
+    deleted = next(c for c in gone if c.startswith("__Host-openlfr_session="))
+    assert "max-age=0" in deleted.lower()
+    for attribute in ("Path=/", "Secure", "HttpOnly", "SameSite=strict"):
+        assert attribute.lower() in session_cookie.lower(), attribute
+        assert attribute.lower() in deleted.lower(), attribute

@@ -46,11 +46,7 @@ def test_a_traversing_upload_is_refused(world: World) -> None:
 
 
 def test_cameras_run_only_on_allowed_sources(world: World) -> None:
-    app = create_app(
-        WebSettings(secure_cookies=False, camera_sources={"clip": "/nowhere.mp4"}),
-        world.database,
-        world.live_state,
-    )
+    app = world.app(WebSettings(secure_cookies=False, camera_sources={"clip": "/nowhere.mp4"}))
     client = TestClient(app, follow_redirects=False)
     token = log_in(client, "gail")
     response = client.post(

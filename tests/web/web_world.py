@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pyotp
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from govkit import PEOPLE, T0, Flow, add_people
 from openlfr.domain.alerts import Alert, Candidate
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import accounts, alerts
+from openlfr.domain.second_factor import ENROL, STEP_SECONDS
+from openlfr.services import accounts, alerts, second_factor
 from openlfr.services.users import add_user
 from openlfr.store.db import Database, open_database
 from openlfr.store.uow import UnitOfWork
@@ -26,6 +29,7 @@ from openlfr.web.live_state import LiveState
 from openlfr.web.settings import WebSettings
 
 PASSWORD = "correct horse battery"
+SECOND_FACTOR = re.compile(r"/login/(enrol|code)")
 DPO = Actor(username="dora", display_name="Dora DPO", roles=frozenset({Role.DPO}))
 ONE_PER_ROLE = {
     Role.ADMINISTRATOR: "admin",
@@ -70,6 +74,20 @@ def raise_alert(database: Database, vault: Vault, deployment_id: str) -> Alert:
     return alerts.record_alert(UnitOfWork(database.sessions), alert, small_jpeg(), vault)
 
 
+class KitClock:
+    """The console's clock in the web tests: today, moved one 30-second step on at each second
+    factor the kit types, so no code is ever refused as a replay and no test sleeps."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def advance(self) -> None:
+        self.ahead += timedelta(seconds=STEP_SECONDS)
+
+
 @dataclass
 class World:
     database: Database
@@ -77,10 +95,36 @@ class World:
     draft: str
     live: str
     alert_id: str
+    clock: KitClock = field(default_factory=KitClock)
+    secrets: dict[str, str] = field(default_factory=dict)
+    """Each enrolled person's authenticator secret: the kit's phone."""
+    last_code: dict[str, str] = field(default_factory=dict)
+
+    def app(self, settings: WebSettings | None = None, live: LiveState | None = None) -> FastAPI:
+        """The console on this world's database and clock; `log_in` finds the kit through it."""
+        settings = settings or WebSettings(secure_cookies=False)
+        app = create_app(settings, self.database, live or self.live_state, clock=self.clock)
+        app.state.kit = self
+        return app
 
     def client(self) -> TestClient:
-        app = create_app(WebSettings(secure_cookies=False), self.database, self.live_state)
-        return TestClient(app, follow_redirects=False)
+        return TestClient(self.app(), follow_redirects=False)
+
+    def code_for(self, username: str) -> str:
+        """A fresh code from the person's authenticator, as their phone would show it."""
+        self.clock.advance()
+        code = pyotp.TOTP(self.secrets[username]).at(self.clock())
+        self.last_code[username] = code
+        return code
+
+    def enrol(self, username: str) -> None:
+        """Set up a person's second factor the way the login does (password, secret, code)."""
+        uow = UnitOfWork(self.database.sessions)
+        _, token = accounts.log_in(uow, username, PASSWORD, self.clock())
+        if second_factor.pending_stage(uow, token, self.clock()) != ENROL:
+            return
+        self.secrets[username] = second_factor.start_enrolment(uow, token, self.clock()).secret
+        second_factor.confirm_enrolment(uow, token, self.code_for(username), self.clock())
 
 
 def build_world(path: Path) -> World:
@@ -97,16 +141,26 @@ def build_world(path: Path) -> World:
     alert = raise_alert(database, vault, deployment_id)
     state = LiveState(vault=vault)
     state.attach_preview(deployment_id, "cam-1", small_jpeg)
-    return World(database, state, Flow(uow).opened(), live, alert.id)
+    world = World(database, state, Flow(uow).opened(), live, alert.id)
+    for person in [*PEOPLE, DPO]:
+        world.enrol(person.username)
+    return world
 
 
 def log_in(client: TestClient, username: str) -> str:
-    """Log in through the form; returns the CSRF token for the next posts."""
+    """Log in through the forms, the second factor too when the person's role needs one (a code
+    from the kit's authenticator); returns the CSRF token for the next posts."""
     token = csrf_of(client.get("/login").text)
     response = client.post(
         "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 303, response.text
+    if SECOND_FACTOR.match(response.headers["location"]):
+        world: World = client.app.state.kit  # type: ignore[attr-defined]
+        token = csrf_of(client.get(response.headers["location"]).text)
+        form = {"code": world.code_for(username), "csrf_token": token}
+        response = client.post("/login/code", data=form)
+        assert response.status_code == 303, response.text
     return csrf_of(client.get("/").text)
 
 

@@ -8,7 +8,7 @@ import typer
 
 from openlfr.cli._shared import ActingAs, refusals, unit_of_work
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import users
+from openlfr.services import accounts, users
 
 app = typer.Typer(help="Users and their roles.")
 
@@ -19,12 +19,23 @@ By = Annotated[
 ]
 
 
+Login = Annotated[
+    bool, typer.Option("--login", help="Also give a console password (asked for, hidden).")
+]
+
+
 @app.command("add")
 @refusals
-def add(username: str, name: str, role: Roles, rank: Rank = None, by: By = None) -> None:
+def add(
+    username: str, name: str, role: Roles, rank: Rank = None, by: By = None, login: Login = False
+) -> None:
     """Add a user. The very first user needs no --as, and must be an administrator."""
     actor = Actor(username=username, display_name=name, roles=frozenset(role), rank=rank)
-    users.add_user(unit_of_work(), by, actor)
+    if login:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        accounts.add_user_with_password(unit_of_work(), by, actor, password)
+    else:
+        users.add_user(unit_of_work(), by, actor)
     typer.echo(f"added {username}: {', '.join(sorted(role))}")
 
 

@@ -159,6 +159,8 @@ def _welcome(url: str, ref: str, logins: cast.Logins) -> str:
         f"Log in as {cast.OPERATOR.username} (the operator) with password {logins.password}\n"
         f"and adjudicate the alerts as they come: {url}/deployments/{ref}/console\n"
         f"Every demo account has the same password:\n{people}\n"
+        "The operator, Gold, Silver, AO, DPO, auditor and administrator accounts also set up an\n"
+        "authenticator app (a phone app's six-digit code) at their first login.\n"
     )
 
 

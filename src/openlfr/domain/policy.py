@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+
+from openlfr.domain.roles import Role
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 DottedVersion = Annotated[str, Field(pattern=r"^\d+(\.\d+)*$")]
@@ -77,6 +79,29 @@ class Separation(_Strict):
     ao_may_be_gold: bool = False
 
 
+PRIVILEGED = (
+    Role.AUTHORISING_OFFICER,
+    Role.GOLD,
+    Role.SILVER,
+    Role.ADMINISTRATOR,
+    Role.DPO,
+    Role.AUDITOR,
+    Role.OPERATOR,
+)
+"""Roles that see or decide on watchlists, alerts, accounts or the record: a second factor."""
+
+
+class AccountRules(_Strict):
+    """Console accounts: which roles must log in with a second factor, and after how many
+    idle minutes a session ends (besides its absolute lifetime)."""
+
+    second_factor_roles: list[Role] = Field(default_factory=lambda: list(PRIVILEGED))
+    idle_minutes: PositiveInt = 30
+
+    def needs_second_factor(self, roles: Iterable[Role]) -> bool:
+        return bool(set(roles) & set(self.second_factor_roles))
+
+
 class Policy(_Strict):
     """One version of the force's LFR policy. Decisions record `version` so they stay explicable."""
 
@@ -94,6 +119,7 @@ class Policy(_Strict):
     threshold: Threshold
     urgent: Urgent
     separation: Separation = Separation()
+    accounts: AccountRules | None = None
 
     @field_validator(
         "use_cases",
@@ -118,9 +144,15 @@ class Policy(_Strict):
         return articles
 
     @property
+    def account_rules(self) -> AccountRules:
+        return self.accounts or AccountRules()
+
+    @property
     def version(self) -> str:
-        """SHA-256 of the canonical content: comments and layout of the file do not count."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the canonical content: comments and layout of the file do not count (nor
+        a section left out, so versions from before a section existed stay the same)."""
+        content = self.model_dump(mode="json", exclude_none=True)
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def rank_at_least(self, rank: str | None, minimum: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +15,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from openlfr.domain.accounts import SELF, SESSION_LIFETIME, LoginFailed, check_password
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.errors import NotFound, PermissionRefused
+from openlfr.domain.policy import AccountRules
+from openlfr.domain.policy_file import bundled_policy
 from openlfr.domain.roles import Actor, Role
+from openlfr.domain.second_factor import CODE, ENROL, PENDING_MINUTES
 from openlfr.services.clock import now_or
 from openlfr.services.users import enlist
 from openlfr.store.uow import UnitOfWork
@@ -38,7 +41,7 @@ def create_first_administrator(
 ) -> Actor:
     """First run: the very first user, an administrator, with a password (one transaction)."""
     now = now_or(now)
-    check_password(password)
+    check_password(password, first.username)
     with uow:
         enlist(uow, None, first, now)
         _set_password(uow, first.username, first.username, password, now)
@@ -46,12 +49,26 @@ def create_first_administrator(
     return first
 
 
+def add_user_with_password(
+    uow: UnitOfWork, by: str | None, person: Actor, password: str, now: datetime | None = None
+) -> Actor:
+    """An administrator adds a user who can log in: both or neither (one transaction), so a
+    refused password leaves no half-made user behind."""
+    now = now_or(now)
+    check_password(password, person.username)
+    with uow:
+        enlist(uow, by, person, now)
+        _set_password(uow, by, person.username, password, now)
+        uow.commit()
+    return person
+
+
 def set_password(
     uow: UnitOfWork, by: str, username: str, password: str, now: datetime | None = None
 ) -> Actor:
     """An administrator sets anyone's password; a user may change their own. Ends their sessions."""
     now = now_or(now)
-    check_password(password)
+    check_password(password, username)
     with uow:
         setter, person = uow.actors.get(by), uow.actors.get(username)
         if by != username and not setter.has(Role.ADMINISTRATOR):
@@ -87,12 +104,21 @@ def log_in(
             _audit_failure(uow, username[:64], client, now)
             uow.commit()
             raise LoginFailed("wrong username or password")
+        if uow.accounts.disabled(username):
+            _audit_failure(uow, username, client, now)
+            uow.commit()
+            raise LoginFailed("this account is disabled; ask an administrator")
         actor = uow.actors.get(username)
         if _hasher.check_needs_rehash(stored):
             uow.accounts.set_password_hash(username, _hasher.hash(password), now)
-        token = secrets.token_urlsafe(32)
         uow.accounts.drop_expired(now)
-        uow.accounts.add_session(_token_hash(token), username, now, now + SESSION_LIFETIME)
+        stage = second_factor_stage(uow, actor)
+        if stage is not None:
+            token = open_session(uow, username, now, stage)
+            uow.commit()
+            return actor, token
+        token = open_session(uow, username, now)
+        uow.accounts.logged_in(username, now)
         uow.audit.record(
             AuditEvent(
                 actor=username,
@@ -104,6 +130,56 @@ def log_in(
         )
         uow.commit()
     return actor, token
+
+
+def second_factor_stage(uow: UnitOfWork, actor: Actor) -> str | None:
+    """What the password alone leaves owing: "code" for an enrolled user, "enrol" for one whose
+    roles the policy says need a second factor, None for the rest."""
+    factor = uow.accounts.second_factor(actor.username)
+    if factor is not None and factor.enrolled:
+        return CODE
+    return ENROL if account_rules(uow).needs_second_factor(actor.roles) else None
+
+
+def account_rules(uow: UnitOfWork) -> AccountRules:
+    """Within an open unit of work: the active policy's account rules (read only)."""
+    return (uow.policies.active() or bundled_policy()).account_rules
+
+
+def open_session(uow: UnitOfWork, username: str, now: datetime, stage: str | None = None) -> str:
+    """Within an open unit of work: a new session token (one still owing a second factor lives
+    only minutes)."""
+    token = secrets.token_urlsafe(32)
+    lifetime = SESSION_LIFETIME if stage is None else timedelta(minutes=PENDING_MINUTES)
+    uow.accounts.add_session(_token_hash(token), username, now, now + lifetime, stage)
+    return token
+
+
+def pending_session(uow: UnitOfWork, token: str, now: datetime) -> tuple[str, str] | None:
+    """Within an open unit of work: (username, stage owed) of a live session still owing a
+    second factor, or None."""
+    found = uow.accounts.find_session(_token_hash(token))
+    if found is None or found.stage is None or not found.open_at(now):
+        return None
+    return found.username, found.stage
+
+
+def complete_session(uow: UnitOfWork, token: str, username: str, now: datetime) -> str:
+    """Within an open unit of work: swap a pending session for a full one (a new token, so a
+    token seen before the second factor opens nothing), and record the login."""
+    uow.accounts.drop_session(_token_hash(token))
+    fresh = open_session(uow, username, now)
+    uow.accounts.logged_in(username, now)
+    uow.audit.record(
+        AuditEvent(
+            actor=username,
+            role=SELF,
+            action="account.login",
+            entity=Entity("user", username),
+            at=now,
+        )
+    )
+    return fresh
 
 
 def _audit_failure(uow: UnitOfWork, username: str, client: str, now: datetime) -> None:
@@ -131,12 +207,16 @@ def session_actor(uow: UnitOfWork, token: str, now: datetime | None = None) -> A
     now = now_or(now)
     with uow:
         found = uow.accounts.find_session(_token_hash(token))
-        if found is None or not found.open_at(now):
+        idle = timedelta(minutes=account_rules(uow).idle_minutes)
+        if found is None or found.stage is not None or not found.open_at(now, idle):
             return None
         try:
-            return uow.actors.get(found.username)
+            actor = uow.actors.get(found.username)
         except NotFound:
             return None
+        uow.accounts.touch_session(_token_hash(token), now)
+        uow.commit()
+        return actor
 
 
 def log_out(uow: UnitOfWork, token: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from openlfr.domain.accounts import LoginSession
+from openlfr.domain.accounts import AccountState, LoginSession, SecondFactor
 from openlfr.domain.application import ApplicationVersion
 from openlfr.domain.deployment import (
     DecisionRecord,
@@ -21,7 +21,7 @@ from openlfr.domain.errors import AlreadyExists, NotFound
 from openlfr.domain.policy import Policy
 from openlfr.domain.policy_file import parse_policy
 from openlfr.domain.roles import Actor, Role
-from openlfr.store.account_tables import AccountRow, SessionRow
+from openlfr.store.account_tables import AccountRow, RecoveryCodeRow, SessionRow
 from openlfr.store.tables import (
     ActorRow,
     ApplicationVersionRow,
@@ -97,14 +97,103 @@ class AccountRepository:
     def usernames_with_password(self) -> set[str]:
         return set(self.session.scalars(select(AccountRow.username)))
 
-    def add_session(self, token_hash: str, username: str, now: datetime, expires: datetime) -> None:
+    def add_session(
+        self,
+        token_hash: str,
+        username: str,
+        now: datetime,
+        expires: datetime,
+        stage: str | None = None,
+    ) -> None:
         self.session.add(
-            SessionRow(token_hash=token_hash, username=username, created_at=now, expires_at=expires)
+            SessionRow(
+                token_hash=token_hash,
+                username=username,
+                created_at=now,
+                expires_at=expires,
+                last_seen_at=now,
+                stage=stage,
+            )
         )
 
     def find_session(self, token_hash: str) -> LoginSession | None:
         row = self.session.get(SessionRow, token_hash)
-        return LoginSession(row.username, _aware(row.expires_at)) if row else None
+        if row is None:
+            return None
+        seen = _aware(row.last_seen_at) if row.last_seen_at else None
+        return LoginSession(row.username, _aware(row.expires_at), seen, row.stage)
+
+    def touch_session(self, token_hash: str, now: datetime) -> None:
+        row = self.session.get(SessionRow, token_hash)
+        if row is not None:
+            row.last_seen_at = now
+
+    def _account(self, username: str) -> AccountRow:
+        row = self.session.get(AccountRow, username)
+        if row is None:
+            raise NotFound(f"{username!r} has no console login")
+        return row
+
+    def second_factor(self, username: str) -> SecondFactor | None:
+        row = self.session.get(AccountRow, username)
+        if row is None or row.totp_secret is None:
+            return None
+        return SecondFactor(row.totp_secret, row.totp_enrolled_at is not None, row.totp_last_step)
+
+    def begin_second_factor(self, username: str, secret: str) -> None:
+        row = self._account(username)
+        row.totp_secret, row.totp_enrolled_at, row.totp_last_step = secret, None, None
+
+    def accept_step(self, username: str, step: int, now: datetime) -> None:
+        """Record the step of an accepted code (and, the first time, the enrolment)."""
+        row = self._account(username)
+        row.totp_last_step = step
+        row.totp_enrolled_at = row.totp_enrolled_at or now
+
+    def clear_second_factor(self, username: str) -> None:
+        row = self._account(username)
+        row.totp_secret, row.totp_enrolled_at, row.totp_last_step = None, None, None
+        self.session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.username == username))
+
+    def replace_recovery_codes(self, username: str, hashes: list[str]) -> None:
+        self.session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.username == username))
+        self.session.add_all(RecoveryCodeRow(code_hash=h, username=username) for h in hashes)
+
+    def use_recovery_code(self, username: str, code_hash: str, now: datetime) -> bool:
+        """Spend a recovery code; False if it is not theirs or was spent already."""
+        row = self.session.get(RecoveryCodeRow, code_hash)
+        if row is None or row.username != username or row.used_at is not None:
+            return False
+        row.used_at = now
+        return True
+
+    def logged_in(self, username: str, now: datetime) -> None:
+        self._account(username).last_login_at = now
+
+    def disabled(self, username: str) -> bool:
+        row = self.session.get(AccountRow, username)
+        return row is not None and row.disabled_at is not None
+
+    def set_disabled(self, username: str, at: datetime | None) -> None:
+        self._account(username).disabled_at = at
+
+    def states(self) -> dict[str, AccountState]:
+        return {
+            row.username: AccountState(
+                username=row.username,
+                has_password=True,
+                disabled=row.disabled_at is not None,
+                second_factor=row.totp_enrolled_at is not None,
+                last_login_at=_aware(row.last_login_at) if row.last_login_at else None,
+            )
+            for row in self.session.scalars(select(AccountRow))
+        }
+
+    def forget(self, username: str) -> None:
+        """Remove a login entirely: password, second factor, recovery codes, sessions."""
+        self.drop_sessions_of(username)
+        self.session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.username == username))
+        self.session.execute(delete(AccountRow).where(AccountRow.username == username))
 
     def drop_session(self, token_hash: str) -> None:
         self.session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))

@@ -17,12 +17,14 @@ from openlfr.web.routes import (
     preparation,
     register,
     review,
+    second_factor,
     session,
     watchlist,
 )
 
 ROUTERS: list[APIRouter] = [
     session.router,
+    second_factor.router,
     admin.router,
     application.router,  # before the dashboard: /deployments/new is not a reference
     dashboard.router,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -11,7 +12,8 @@ from fastapi.responses import Response
 from openlfr.domain.accounts import SESSION_LIFETIME, LoginFailed
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import accounts
+from openlfr.domain.second_factor import ENROL
+from openlfr.services import accounts, second_factor
 from openlfr.web.auth import (
     Allow,
     Public,
@@ -28,7 +30,7 @@ router = APIRouter()
 Visitor = Annotated[Actor | None, Depends(Public())]
 
 
-def _safe_next(target: str) -> str:
+def safe_next(target: str) -> str:
     """Only paths on this site: never an open redirect to another host."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
@@ -37,7 +39,7 @@ def _safe_next(target: str) -> str:
 def login_page(request: Request, actor: Visitor, next: str = "/") -> Response:
     if accounts.needs_first_administrator(unit_of_work(request)):
         return redirect("/setup")
-    return render(request, "login.html", actor, next=_safe_next(next), error="")
+    return render(request, "login.html", actor, next=safe_next(next), error="")
 
 
 @router.post("/login")
@@ -63,24 +65,34 @@ def log_in(
         throttle.failed(client, username)
         return render(request, "login.html", actor, 422, next=next, error=exc.reason)
     throttle.succeeded(client, user.username)
-    response = redirect(_safe_next(next))
-    _set_session(request, response, token)
+    response = redirect(_after_password(request, token, safe_next(next)))
+    set_session(request, response, token)
     return response
 
 
-def _set_session(request: Request, response: Response, token: str) -> None:
+def _after_password(request: Request, token: str, next: str) -> str:
+    """Where the password leads: the page asked for, or first the second factor it owes."""
+    stage = second_factor.pending_stage(unit_of_work(request), token, now_of(request))
+    if stage is None:
+        return next
+    target = "/login/enrol" if stage == ENROL else "/login/code"
+    return f"{target}?{urlencode({'next': next})}"
+
+
+def set_session(request: Request, response: Response, token: str) -> None:
     """The session cookie, and a fresh CSRF seed so a token learnt before login is useless."""
     settings = settings_of(request)
     for name, value in ((settings.session_cookie, token), (settings.csrf_cookie, new_csrf_seed())):
         response.set_cookie(
-            name,
-            value,
-            max_age=int(SESSION_LIFETIME.total_seconds()),
-            httponly=True,
-            secure=settings.secure_cookies,
-            samesite="strict",
-            path="/",
+            name, value, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie(request)
         )
+
+
+def _cookie(request: Request) -> dict[str, Any]:
+    """The session cookie's attributes: deleting it must name the same ones, or browsers keep
+    the `__Host-` cookie."""
+    secure = settings_of(request).secure_cookies
+    return {"httponly": True, "secure": secure, "samesite": "strict", "path": "/"}
 
 
 @router.post("/logout")
@@ -89,7 +101,7 @@ def log_out(request: Request, actor: Annotated[Actor, Depends(Allow())]) -> Resp
     if token:
         accounts.log_out(unit_of_work(request), token)
     response = redirect("/login")
-    response.delete_cookie(settings_of(request).session_cookie, path="/")
+    response.delete_cookie(settings_of(request).session_cookie, **_cookie(request))
     return response
 
 
@@ -119,9 +131,9 @@ def set_up(
     admin = Actor(username=username, display_name=display_name, roles={Role.ADMINISTRATOR})
     try:
         accounts.create_first_administrator(uow, admin, password)
-        _user, token = accounts.log_in(uow, username, password)
+        _user, token = accounts.log_in(uow, username, password, now_of(request))
     except GovernanceError as exc:
         return render(request, "setup.html", actor, 422, error=exc.reason, values=values)
-    response = redirect("/admin/users")
-    _set_session(request, response, token)
+    response = redirect(_after_password(request, token, "/admin/users"))
+    set_session(request, response, token)
     return response

@@ -1,0 +1,114 @@
+"""Privileged roles need a second factor (the policy names them): a new one enrols at first
+login from a QR code and keeps ten single-use recovery codes, stored hashed; later logins ask
+for the code, and a code once used is refused again."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+from sqlalchemy import text
+from web_world import PASSWORD, World, csrf_of, log_in
+
+from openlfr.domain.policy import AccountRules
+from openlfr.domain.policy_file import bundled_policy
+from openlfr.domain.roles import Actor, Role
+from openlfr.services import accounts
+from openlfr.services.users import add_user
+from openlfr.store.uow import UnitOfWork
+
+SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
+RECOVERY = re.compile(r'<li class="recovery">([a-z0-9-]+)</li>')
+
+
+def _newcomer(world: World, username: str, role: Role) -> None:
+    uow = UnitOfWork(world.database.sessions)
+    add_user(uow, "admin", Actor(username=username, display_name=username.title(), roles={role}))
+    accounts.set_password(uow, "admin", username, PASSWORD)
+
+
+def _password(world: World, client, username: str):  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get("/login").text)
+    form = {"username": username, "password": PASSWORD, "csrf_token": token}
+    return client.post("/login", data=form)
+
+
+def _opens_pages(client) -> bool:  # type: ignore[no-untyped-def]
+    return client.get("/").status_code == 200
+
+
+def test_the_policy_names_the_roles_that_need_a_second_factor() -> None:
+    rules = bundled_policy().account_rules
+    for role in (Role.AUTHORISING_OFFICER, Role.GOLD, Role.SILVER, Role.ADMINISTRATOR):
+        assert rules.needs_second_factor({role})
+    for role in (Role.DPO, Role.AUDITOR, Role.OPERATOR):
+        assert rules.needs_second_factor({role})
+    assert not rules.needs_second_factor({Role.BRONZE, Role.APPLICANT})
+    assert AccountRules(second_factor_roles=["bronze"]).needs_second_factor({Role.BRONZE})
+
+
+def test_a_privileged_newcomer_enrols_at_first_login(world: World) -> None:
+    _newcomer(world, "gus", Role.GOLD)
+    client = world.client()
+    answer = _password(world, client, "gus")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login/enrol")
+    assert not _opens_pages(client)
+    page = client.get("/login/enrol")
+    assert page.status_code == 200 and "<svg" in page.text
+    found = SECRET.search(page.text)
+    assert found
+    totp = pyotp.TOTP(found[1].replace(" ", ""))
+    token = csrf_of(page.text)
+    wrong = client.post("/login/enrol", data={"code": "000000", "csrf_token": token})
+    assert wrong.status_code == 422 and not _opens_pages(client)
+    world.clock.advance()
+    done = client.post("/login/enrol", data={"code": totp.at(world.clock()), "csrf_token": token})
+    assert done.status_code == 200
+    codes = RECOVERY.findall(done.text)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert _opens_pages(client)
+    with world.database.engine.connect() as connection:
+        stored = connection.execute(text("select code_hash from recovery_codes")).scalars().all()
+    assert not set(codes) & set(stored)
+
+
+def test_a_code_is_asked_at_every_login_and_works_once(world: World) -> None:
+    client = world.client()
+    log_in(client, "gail")
+    assert _opens_pages(client)
+    other = world.client()
+    answer = _password(world, other, "gail")
+    assert answer.headers["location"].startswith("/login/code")
+    assert not _opens_pages(other)
+    reused = world.last_code["gail"]
+    token = csrf_of(other.get("/login/code").text)
+    assert other.post("/login/code", data={"code": reused, "csrf_token": token}).status_code == 422
+    assert not _opens_pages(other)
+
+
+def test_a_recovery_code_opens_the_console_once(world: World) -> None:
+    _newcomer(world, "sid", Role.SILVER)
+    client = world.client()
+    _password(world, client, "sid")
+    secret = SECRET.search(client.get("/login/enrol").text)
+    assert secret
+    token = csrf_of(client.get("/login/enrol").text)
+    world.clock.advance()
+    code = pyotp.TOTP(secret[1].replace(" ", "")).at(world.clock())
+    codes = RECOVERY.findall(
+        client.post("/login/enrol", data={"code": code, "csrf_token": token}).text
+    )
+    for attempt, expected in ((1, 303), (2, 422)):
+        fresh = world.client()
+        _password(world, fresh, "sid")
+        token = csrf_of(fresh.get("/login/code").text)
+        answer = fresh.post("/login/code", data={"code": codes[0], "csrf_token": token})
+        assert answer.status_code == expected, attempt
+        assert _opens_pages(fresh) == (expected == 303)
+
+
+def test_a_role_without_the_need_logs_in_with_the_password_alone(world: World) -> None:
+    client = world.client()
+    answer = _password(world, client, "bea")
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert _opens_pages(client)
