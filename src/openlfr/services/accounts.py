@@ -58,7 +58,7 @@ def add_user_with_password(
     check_password(password, person.username)
     with uow:
         enlist(uow, by, person, now)
-        _set_password(uow, by, person.username, password, now)
+        _set_password(uow, by or person.username, person.username, password, now)
         uow.commit()
     return person
 
