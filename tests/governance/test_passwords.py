@@ -1,6 +1,7 @@
 """A password is refused when it is short, blank, common or guessable (zxcvbn), or made from
 the user name; the reason says which. Every door (the service, `users add`, the admin form)
-gives the same reasons, and a refused password creates no user."""
+gives the same reasons, and a refused password creates no user. The command line also
+disables, enables and removes people."""
 
 from __future__ import annotations
 
@@ -60,3 +61,25 @@ def test_users_add_refuses_a_weak_password_and_creates_no_one(cli: Cli, sqlite_f
     good = "a sturdy long passphrase"
     assert "added nia" in cli(*add, input=f"{good}\n{good}\n").output
     accounts.log_in(sqlite_flow.uow, "nia", good)
+
+
+def test_the_account_lifecycle_from_the_command_line(cli: Cli, sqlite_flow: Flow) -> None:
+    good = "a sturdy long passphrase"
+    add = ["users", "add", "nia", "Nia New", "--role", "bronze", "--login", "--as", "admin"]
+    cli(*add, input=f"{good}\n{good}\n")
+    uow = sqlite_flow.uow
+    accounts.log_in(uow, "nia", good)
+    assert "nia\tNia New\t-\tbronze\tcan log in\t20" in cli("users", "list").output
+    assert "disabled nia" in cli("users", "disable", "nia", "--as", "admin").output
+    with pytest.raises(accounts.LoginFailed, match="disabled"):
+        accounts.log_in(uow, "nia", good)
+    assert "\tdisabled\t" in cli("users", "list").output
+    cli("users", "enable", "nia", "--as", "admin")
+    accounts.log_in(uow, "nia", good)
+    refused = cli("users", "disable", "admin", "--as", "admin", code=2)
+    assert "cannot disable yourself" in refused.output
+    assert "removed nia" in cli("users", "remove", "nia", "--as", "admin").output
+    assert "nia" not in cli("users", "list").output
+    sqlite_flow.opened()  # alice applies: the record names her
+    kept = cli("users", "remove", "alice", "--as", "admin", code=2)
+    assert "disable the account instead" in kept.output

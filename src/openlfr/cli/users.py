@@ -8,7 +8,7 @@ import typer
 
 from openlfr.cli._shared import ActingAs, refusals, unit_of_work
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import accounts, users
+from openlfr.services import account_admin, accounts, second_factor, users
 
 app = typer.Typer(help="Users and their roles.")
 
@@ -50,7 +50,49 @@ def update(username: str, name: str, role: Roles, by: ActingAs, rank: Rank = Non
 
 @app.command("list")
 def list_users() -> None:
-    """List users, their ranks and roles."""
+    """List users, their ranks, roles, login state and last login."""
+    logins = accounts.account_states(unit_of_work())
     for actor in users.list_users(unit_of_work()):
         roles = ", ".join(sorted(actor.roles))
-        typer.echo(f"{actor.username}\t{actor.display_name}\t{actor.rank or '-'}\t{roles}")
+        login = logins.get(actor.username)
+        state = "no login" if login is None else "disabled" if login.disabled else "can log in"
+        last = (
+            login.last_login_at.isoformat(timespec="minutes")
+            if login and login.last_login_at
+            else "never"
+        )
+        typer.echo(
+            f"{actor.username}\t{actor.display_name}\t{actor.rank or '-'}\t{roles}\t{state}\t{last}"
+        )
+
+
+@app.command("disable")
+@refusals
+def disable(username: str, by: ActingAs) -> None:
+    """Disable a user's console login; their sessions end at once."""
+    account_admin.disable(unit_of_work(), by, username)
+    typer.echo(f"disabled {username}")
+
+
+@app.command("enable")
+@refusals
+def enable(username: str, by: ActingAs) -> None:
+    """Let a disabled user log in again."""
+    account_admin.enable(unit_of_work(), by, username)
+    typer.echo(f"enabled {username}")
+
+
+@app.command("remove")
+@refusals
+def remove(username: str, by: ActingAs) -> None:
+    """Remove a user who appears in no record (otherwise disable them)."""
+    account_admin.remove(unit_of_work(), by, username)
+    typer.echo(f"removed {username}")
+
+
+@app.command("reset-second-factor")
+@refusals
+def reset_second_factor(username: str, by: ActingAs) -> None:
+    """Clear a lost authenticator: the user sets up a new one at their next login."""
+    second_factor.reset_second_factor(unit_of_work(), by, username)
+    typer.echo(f"second factor reset for {username}; they set it up again at their next login")

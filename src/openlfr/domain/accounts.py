@@ -25,6 +25,10 @@ class PasswordRejected(GovernanceError):
     """The new password does not meet the rules."""
 
 
+class StillReferenced(GovernanceError):
+    """A person named in records cannot be removed, only disabled."""
+
+
 class LoginFailed(GovernanceError):
     """Wrong username or password; deliberately does not say which."""
 

@@ -12,7 +12,13 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from openlfr.domain.accounts import SELF, SESSION_LIFETIME, LoginFailed, check_password
+from openlfr.domain.accounts import (
+    SELF,
+    SESSION_LIFETIME,
+    AccountState,
+    LoginFailed,
+    check_password,
+)
 from openlfr.domain.audit import AuditEvent, Entity
 from openlfr.domain.errors import NotFound, PermissionRefused
 from openlfr.domain.policy import AccountRules
@@ -225,6 +231,7 @@ def log_out(uow: UnitOfWork, token: str) -> None:
         uow.commit()
 
 
-def users_with_password(uow: UnitOfWork) -> set[str]:
+def account_states(uow: UnitOfWork) -> dict[str, AccountState]:
+    """Each login's state by username, for the administrators' page."""
     with uow:
-        return uow.accounts.usernames_with_password()
+        return uow.accounts.states()

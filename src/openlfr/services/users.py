@@ -71,6 +71,11 @@ def update_user(uow: UnitOfWork, by: str, person: Actor, now: datetime | None = 
     return person
 
 
+def find_user(uow: UnitOfWork, username: str) -> Actor:
+    with uow:
+        return uow.actors.get(username)
+
+
 def list_users(uow: UnitOfWork) -> list[Actor]:
     with uow:
         return uow.actors.list()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from openlfr.domain.accounts import AccountState, LoginSession, SecondFactor
+from openlfr.domain.accounts import AccountState, LoginSession, SecondFactor, StillReferenced
 from openlfr.domain.application import ApplicationVersion
 from openlfr.domain.deployment import (
     DecisionRecord,
@@ -56,6 +57,21 @@ class ActorRepository:
         for name, value in _actor_columns(actor).items():
             setattr(row, name, value)
 
+    def remove(self, username: str) -> None:
+        """Delete a person; refused (StillReferenced) when a record names them, since records
+        must keep who did what."""
+        row = self.session.get(ActorRow, username)
+        if row is None:
+            raise NotFound(f"no user {username!r}")
+        try:
+            with self.session.begin_nested():
+                self.session.delete(row)
+        except IntegrityError:
+            raise StillReferenced(
+                f"{username} appears in records, which must keep who did what; "
+                "disable the account instead"
+            ) from None
+
     def list(self) -> list[Actor]:
         return [_actor(row) for row in self.session.scalars(select(ActorRow).order_by("username"))]
 
@@ -93,9 +109,6 @@ class AccountRepository:
             row = AccountRow(username=username)
             self.session.add(row)
         row.password_hash, row.changed_at = password_hash, now
-
-    def usernames_with_password(self) -> set[str]:
-        return set(self.session.scalars(select(AccountRow.username)))
 
     def add_session(
         self,

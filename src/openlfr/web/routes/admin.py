@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -10,8 +11,9 @@ from pydantic import ValidationError
 
 from openlfr.domain.errors import GovernanceError
 from openlfr.domain.roles import Actor, Role
-from openlfr.services import accounts, users
+from openlfr.services import account_admin, accounts, second_factor, users
 from openlfr.services.policy import show_policy
+from openlfr.store.uow import UnitOfWork
 from openlfr.web.auth import Allow, unit_of_work
 from openlfr.web.pages import redirect, render
 
@@ -27,7 +29,7 @@ def _page(request: Request, actor: Actor, status: int = 200, error: str = "") ->
         actor,
         status,
         people=users.list_users(uow),
-        with_password=accounts.users_with_password(uow),
+        logins=accounts.account_states(uow),
         roles=list(Role),
         ranks=show_policy(uow).ranks.order,
         error=error,
@@ -49,9 +51,8 @@ async def add_user(request: Request, actor: Administrator) -> Response:
             roles=frozenset(Role(str(role)) for role in form.getlist("roles")),
             rank=str(form.get("rank", "")) or None,
         )
-        users.add_user(unit_of_work(request), actor.username, person)
-        accounts.set_password(
-            unit_of_work(request), actor.username, person.username, str(form.get("password", ""))
+        accounts.add_user_with_password(
+            unit_of_work(request), actor.username, person, str(form.get("password", ""))
         )
     except ValidationError as exc:
         fields = ", ".join(str(error["loc"][0]).replace("_", " ") for error in exc.errors())
@@ -71,3 +72,47 @@ async def set_password(request: Request, username: str, actor: Administrator) ->
     except GovernanceError as exc:
         return _page(request, actor, 422, exc.reason)
     return redirect("/admin/users")
+
+
+@router.post("/users/{username}/roles")
+async def change_roles(request: Request, username: str, actor: Administrator) -> Response:
+    form = await request.form()
+    uow = unit_of_work(request)
+    try:
+        person = users.find_user(uow, username).model_copy(
+            update={
+                "roles": frozenset(Role(str(role)) for role in form.getlist("roles")),
+                "rank": str(form.get("rank", "")) or None,
+            }
+        )
+        users.update_user(uow, actor.username, person)
+    except ValueError:
+        return _page(request, actor, 422, "Choose roles from the list.")
+    except GovernanceError as exc:
+        return _page(request, actor, 422, exc.reason)
+    return redirect("/admin/users")
+
+
+STEPS: dict[str, Callable[[UnitOfWork, str, str], None]] = {
+    "disable": account_admin.disable,
+    "enable": account_admin.enable,
+    "remove": account_admin.remove,
+    "second-factor/reset": second_factor.reset_second_factor,
+}
+
+
+def _step(name: str) -> Callable[..., Awaitable[Response]]:
+    async def take(request: Request, username: str, actor: Administrator) -> Response:
+        try:
+            STEPS[name](unit_of_work(request), actor.username, username)
+        except GovernanceError as exc:
+            return _page(request, actor, 422, exc.reason)
+        return redirect("/admin/users")
+
+    return take
+
+
+for _name in STEPS:
+    router.add_api_route(
+        f"/users/{{username}}/{_name}", _step(_name), methods=["POST"], name=f"user_{_name}"
+    )
