@@ -89,42 +89,63 @@ class KitClock:
 
 
 @dataclass
+class Phone:
+    """Everyone's authenticator app in the tests: their secrets, and codes on the kit's clock."""
+
+    clock: KitClock = field(default_factory=KitClock)
+    secrets: dict[str, str] = field(default_factory=dict)
+    last_code: dict[str, str] = field(default_factory=dict)
+
+    def code_for(self, username: str) -> str:
+        """A fresh code, as the person's phone would show it one step later."""
+        self.clock.advance()
+        code = pyotp.TOTP(self.secrets[username]).at(self.clock())
+        self.last_code[username] = code
+        return code
+
+    def enrol(self, database: Database, username: str) -> None:
+        """Set up a person's second factor as the login does (password, secret, code), when
+        their roles need one."""
+        uow = UnitOfWork(database.sessions)
+        _, token = accounts.log_in(uow, username, PASSWORD, self.clock())
+        if second_factor.pending_stage(uow, token, self.clock()) != ENROL:
+            return
+        self.secrets[username] = second_factor.start_enrolment(uow, token, self.clock()).secret
+        second_factor.confirm_enrolment(uow, token, self.code_for(username), self.clock())
+
+
+@dataclass
 class World:
     database: Database
     live_state: LiveState
     draft: str
     live: str
     alert_id: str
-    clock: KitClock = field(default_factory=KitClock)
-    secrets: dict[str, str] = field(default_factory=dict)
-    """Each enrolled person's authenticator secret: the kit's phone."""
-    last_code: dict[str, str] = field(default_factory=dict)
+    phone: Phone = field(default_factory=Phone)
+
+    @property
+    def clock(self) -> KitClock:
+        return self.phone.clock
+
+    @property
+    def last_code(self) -> dict[str, str]:
+        return self.phone.last_code
+
+    def code_for(self, username: str) -> str:
+        return self.phone.code_for(username)
+
+    def enrol(self, username: str) -> None:
+        self.phone.enrol(self.database, username)
 
     def app(self, settings: WebSettings | None = None, live: LiveState | None = None) -> FastAPI:
         """The console on this world's database and clock; `log_in` finds the kit through it."""
         settings = settings or WebSettings(secure_cookies=False)
         app = create_app(settings, self.database, live or self.live_state, clock=self.clock)
-        app.state.kit = self
+        app.state.kit = self.phone
         return app
 
     def client(self) -> TestClient:
         return TestClient(self.app(), follow_redirects=False)
-
-    def code_for(self, username: str) -> str:
-        """A fresh code from the person's authenticator, as their phone would show it."""
-        self.clock.advance()
-        code = pyotp.TOTP(self.secrets[username]).at(self.clock())
-        self.last_code[username] = code
-        return code
-
-    def enrol(self, username: str) -> None:
-        """Set up a person's second factor the way the login does (password, secret, code)."""
-        uow = UnitOfWork(self.database.sessions)
-        _, token = accounts.log_in(uow, username, PASSWORD, self.clock())
-        if second_factor.pending_stage(uow, token, self.clock()) != ENROL:
-            return
-        self.secrets[username] = second_factor.start_enrolment(uow, token, self.clock()).secret
-        second_factor.confirm_enrolment(uow, token, self.code_for(username), self.clock())
 
 
 def build_world(path: Path) -> World:
