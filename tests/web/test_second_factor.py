@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pyotp
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from web_world import PASSWORD, World, csrf_of, log_in
 
@@ -16,6 +17,7 @@ from openlfr.domain.roles import Actor, Role
 from openlfr.services import accounts
 from openlfr.services.users import add_user
 from openlfr.store.uow import UnitOfWork
+from openlfr.web.security import LoginThrottle
 
 SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
 RECOVERY = re.compile(r'<li class="recovery">([a-z0-9-]+)</li>')
@@ -112,3 +114,19 @@ def test_a_role_without_the_need_logs_in_with_the_password_alone(world: World) -
     answer = _password(world, client, "bea")
     assert answer.status_code == 303 and answer.headers["location"] == "/"
     assert _opens_pages(client)
+
+
+def test_wrong_codes_are_throttled_per_account(world: World) -> None:
+    """From a new address each time, and a fresh password login each time: the account's tally
+    of wrong codes still grows (a correct password does not reset it until the code is right)."""
+    app = world.app()
+    app.state.throttle = LoginThrottle(free=3, account_cap_seconds=30, clock=lambda: 0.0)
+    statuses = []
+    for number in range(4):
+        client = TestClient(app, follow_redirects=False, client=(f"198.51.100.{number}", 5000))
+        answer = _password(world, client, "sam")
+        if answer.status_code == 303:
+            token = csrf_of(client.get("/login/code").text)
+            answer = client.post("/login/code", data={"code": "000000", "csrf_token": token})
+        statuses.append(answer.status_code)
+    assert statuses == [422, 422, 422, 429]  # the fourth waits (at the password already)

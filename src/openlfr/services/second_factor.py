@@ -55,6 +55,14 @@ def pending_stage(uow: UnitOfWork, token: str, now: datetime | None = None) -> s
         return found[1] if found else None
 
 
+def pending_user(uow: UnitOfWork, token: str, now: datetime | None = None) -> str:
+    """Whose password this pending session checked ("" when none): wrong codes are throttled
+    per account, like wrong passwords."""
+    with uow:
+        found = pending_session(uow, token, now_or(now))
+        return found[0] if found else ""
+
+
 def start_enrolment(uow: UnitOfWork, token: str, now: datetime | None = None) -> Enrolment:
     """The secret to enrol (the same one until it is confirmed, so a reload shows one QR)."""
     now = now_or(now)

@@ -82,7 +82,8 @@ def check_code(
 ) -> Response:
     throttle, client, next = request.app.state.throttle, client_of(request), safe_next(next)
     token = session_token(request) or ""
-    if throttle.wait(client, token):
+    username = second_factor.pending_user(unit_of_work(request), token, now_of(request))
+    if throttle.wait(client, username):
         error = "Too many wrong codes. Wait a little, then try again."
         return render(request, "second_factor.html", actor, 429, next=next, error=error)
     try:
@@ -90,8 +91,9 @@ def check_code(
     except PermissionRefused:
         return redirect("/login")
     except LoginFailed as exc:
-        throttle.failed(client, token)
+        throttle.failed(client, username)
         return render(request, "second_factor.html", actor, 422, next=next, error=exc.reason)
+    throttle.succeeded(client, username)
     response = redirect(next)
     set_session(request, response, fresh)
     return response

@@ -64,8 +64,10 @@ def log_in(
     except LoginFailed as exc:
         throttle.failed(client, username)
         return render(request, "login.html", actor, 422, next=next, error=exc.reason)
-    throttle.succeeded(client, user.username)
-    response = redirect(_after_password(request, token, safe_next(next)))
+    target = _after_password(request, token, safe_next(next))
+    if not target.startswith("/login/"):  # done; with a second factor owed, only once it is
+        throttle.succeeded(client, user.username)
+    response = redirect(target)
     set_session(request, response, token)
     return response
 
