@@ -22,6 +22,11 @@ NO_SNAPSHOT_HERE = {"/alerts/{alert_id}/watchlist-image"}
 ("destroyed with the watchlist"); the browser test views a real one."""
 
 
+BYSTANDER = "hank"
+"""The person the administrators' posts act on: no client here is logged in as him, since
+disabling someone ends their sessions."""
+
+
 def gate_of(route: APIRoute) -> Allow | Public:
     gates = [
         dep.call for dep in route.dependant.dependencies if isinstance(dep.call, Allow | Public)
@@ -55,7 +60,7 @@ def url(path: str, world: World) -> str:
         section="place",
         alert_id=world.alert_id,
         camera="cam-1",
-        username="alice",
+        username=BYSTANDER,
     )
 
 
