@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,8 +21,11 @@ _KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*=")
 _TOML_AT = re.compile(r"at line (\d+), column (\d+)")
 
 
+@lru_cache(maxsize=8)
 def parse_policy(text: str) -> Policy:
-    """Parse and validate policy text; any fault is a PolicyInvalid naming the key and line."""
+    """Parse and validate policy text; any fault is a PolicyInvalid naming the key and line.
+    Cached by text (a Policy is frozen): every request reads the account rules of the active
+    policy, and parsing takes milliseconds."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
