@@ -15,6 +15,7 @@ from openlfr.domain.policy import AccountRules
 from openlfr.domain.policy_file import bundled_policy
 from openlfr.domain.roles import Actor, Role
 from openlfr.services import accounts
+from openlfr.services.audit import audit_history
 from openlfr.services.users import add_user
 from openlfr.store.uow import UnitOfWork
 from openlfr.web.security import LoginThrottle
@@ -72,6 +73,13 @@ def test_a_privileged_newcomer_enrols_at_first_login(world: World) -> None:
     with world.database.engine.connect() as connection:
         stored = connection.execute(text("select code_hash from recovery_codes")).scalars().all()
     assert not set(codes) & set(stored)
+    history = audit_history(UnitOfWork(world.database.sessions), "user", "gus")
+    actions = [entry.action for entry in history]
+    assert (
+        actions.index("account.second_factor_failed")
+        < actions.index("account.second_factor_enrolled")
+        < actions.index("account.login")
+    )
 
 
 def test_a_code_is_asked_at_every_login_and_works_once(world: World) -> None:
