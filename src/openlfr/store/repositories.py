@@ -26,6 +26,7 @@ from openlfr.store.account_tables import AccountRow, RecoveryCodeRow, SessionRow
 from openlfr.store.tables import (
     ActorRow,
     ApplicationVersionRow,
+    AuditRow,
     DecisionRow,
     DeploymentRow,
     PolicyRow,
@@ -58,19 +59,26 @@ class ActorRepository:
             setattr(row, name, value)
 
     def remove(self, username: str) -> None:
-        """Delete a person; refused (StillReferenced) when a record names them, since records
-        must keep who did what."""
+        """Delete a person; refused (StillReferenced) when a record names them (a row that refers
+        to them, or an audited step of theirs beyond their own login), since records must keep
+        who did what."""
         row = self.session.get(ActorRow, username)
         if row is None:
             raise NotFound(f"no user {username!r}")
+        acted = select(AuditRow.seq).where(
+            AuditRow.actor == username, AuditRow.action.not_like("account.%")
+        )
+        refused = StillReferenced(
+            f"{username} appears in records, which must keep who did what; "
+            "disable the account instead"
+        )
+        if self.session.scalars(acted.limit(1)).first() is not None:
+            raise refused
         try:
             with self.session.begin_nested():
                 self.session.delete(row)
         except IntegrityError:
-            raise StillReferenced(
-                f"{username} appears in records, which must keep who did what; "
-                "disable the account instead"
-            ) from None
+            raise refused from None
 
     def list(self) -> list[Actor]:
         return [_actor(row) for row in self.session.scalars(select(ActorRow).order_by("username"))]
