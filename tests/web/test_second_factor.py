@@ -18,6 +18,7 @@ from openlfr.services import accounts
 from openlfr.services.audit import audit_history
 from openlfr.services.users import add_user
 from openlfr.store.uow import UnitOfWork
+from openlfr.web.routes.session import safe_next
 from openlfr.web.security import LoginThrottle
 
 SECRET = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
@@ -138,3 +139,9 @@ def test_wrong_codes_are_throttled_per_account(world: World) -> None:
             answer = client.post("/login/code", data={"code": "000000", "csrf_token": token})
         statuses.append(answer.status_code)
     assert statuses == [422, 422, 422, 429]  # the fourth waits (at the password already)
+
+
+def test_the_page_after_login_is_always_on_this_site() -> None:
+    for target in ("//evil.example", "/\\evil.example", "https://evil.example", "evil"):
+        assert safe_next(target) == "/", target
+    assert safe_next("/deployments/LFR-1") == "/deployments/LFR-1"

@@ -31,8 +31,10 @@ Visitor = Annotated[Actor | None, Depends(Public())]
 
 
 def safe_next(target: str) -> str:
-    """Only paths on this site: never an open redirect to another host."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only paths on this site: never an open redirect to another host (browsers read a slash
+    then a backslash as two slashes)."""
+    on_site = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if on_site else "/"
 
 
 @router.get("/login")
