@@ -1,7 +1,7 @@
 """Account security: a second factor (TOTP secret, last step used, recovery codes), last login,
 disabled accounts, and sessions that end when idle or still owe the second factor.
 
-Revision ID: 0010
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
